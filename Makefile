@@ -1,0 +1,71 @@
+# The two commands: `make run` serves the blog, `make test` runs every test.
+# Both set everything up from a fresh clone: virtualenv, locked dependencies, PostgreSQL,
+# migrations, the guide and static files.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export HOST PORT
+
+# With DATABASE_URL set, that server is used and the embedded one is never touched.
+ifdef DATABASE_URL
+DB_START := true
+DB_STOP := true
+else
+DB_START := $(BIN)/python -m config.embedded_postgres start
+DB_STOP := $(BIN)/python -m config.embedded_postgres stop
+endif
+
+.PHONY: run test setup db-start db-stop browser lint format lock clean
+
+$(BIN)/.installed: requirements.lock
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.lock
+	touch $@
+
+setup: $(BIN)/.installed
+	$(DB_START)
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py loadposts fixtures/posts
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
+
+run: setup
+	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl-C stops the site and the embedded database)"
+	@trap '$(DB_STOP)' EXIT; $(BIN)/gunicorn --config config/gunicorn.conf.py config.wsgi
+
+# Browser tests drive Debian's chromium; install it when missing and we are allowed to.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "chromium is missing: install Debian's chromium package (sudo apt-get install chromium)"; exit 1; \
+	  fi; }
+
+test: setup browser
+	$(BIN)/ruff check .
+	@trap '$(DB_STOP)' EXIT; $(BIN)/pytest
+
+db-start: $(BIN)/.installed
+	$(DB_START)
+
+db-stop: $(BIN)/.installed
+	$(DB_STOP)
+
+lint: $(BIN)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(BIN)/.installed
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+# Re-pin every dependency from pyproject.toml.
+lock: $(BIN)/.installed
+	$(BIN)/pip install --quiet pip-tools
+	$(BIN)/pip-compile --quiet --extra dev --strip-extras -o requirements.lock pyproject.toml
+
+clean:
+	rm -rf $(VENV) staticfiles

@@ -1,0 +1,11 @@
+"""gunicorn settings; every value can be overridden from the environment."""
+
+import multiprocessing
+import os
+
+bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
+workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
+timeout = 30
+graceful_timeout = 20
+accesslog = "-"
+# Server header is gunicorn's own, without a version.

@@ -1,0 +1,30 @@
+import factory
+from django.contrib.auth import get_user_model
+
+from blog.models import Post
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ["username"]
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda user: f"{user.username}@example.com")
+    password = factory.django.Password("correct horse battery staple")
+
+
+class StaffFactory(UserFactory):
+    is_staff = True
+    is_superuser = True
+
+
+class PostFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Post
+
+    title = factory.Sequence(lambda n: f"Post number {n}")
+    slug = factory.Sequence(lambda n: f"post-number-{n}")
+    description = "A post written for the tests."
+    body = "An opening paragraph.\n\n## A section\n\nSome *emphasis* and a [link](https://example.com)."
+    status = Post.Status.PUBLISHED
