@@ -1,0 +1,84 @@
+"""The editor's live preview and image upload answer staff only."""
+
+import io
+
+import pytest
+from django.urls import reverse
+from PIL import Image
+
+from tests.factories import StaffFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+ENDPOINTS = ["markdownx-preview", "markdownx-upload"]
+
+
+@pytest.fixture
+def staff_client(client):
+    client.force_login(StaffFactory())
+    return client
+
+
+def png_bytes() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (4, 4), "red").save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("endpoint", ENDPOINTS)
+def test_anonymous_posts_to_the_editor_endpoints_are_refused(client, endpoint):
+    response = client.post(reverse(endpoint), {"content": "**bold**"})
+    assert response.status_code in (302, 403)
+    if response.status_code == 302:
+        assert response.url.startswith(reverse("admin:login"))
+
+
+@pytest.mark.parametrize("endpoint", ENDPOINTS)
+def test_readers_without_staff_status_are_refused(client, endpoint):
+    client.force_login(UserFactory())
+    response = client.post(reverse(endpoint), {"content": "**bold**"})
+    assert response.status_code in (302, 403)
+
+
+def test_preview_is_rendered_by_the_sites_sanitising_renderer(staff_client):
+    response = staff_client.post(
+        reverse("markdownx-preview"), {"content": "**bold** <script>alert(1)</script>"}
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<strong>bold</strong>" in html
+    assert "<script" not in html
+
+
+def test_preview_refuses_a_body_over_the_size_limit(staff_client, settings):
+    settings.BLOG_PREVIEW_MAX_CHARS = 10
+    response = staff_client.post(reverse("markdownx-preview"), {"content": "x" * 11})
+    assert response.status_code == 413
+
+
+def test_png_upload_is_stored_under_a_random_name(staff_client, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    upload = io.BytesIO(png_bytes())
+    upload.name = "holiday photo.png"
+    response = staff_client.post(reverse("markdownx-upload"), {"image": upload})
+    assert response.status_code == 200
+    image_code = response.json()["image_code"]
+    assert image_code.startswith("![](/media/uploads/")
+    assert image_code.endswith(".png)")
+    assert "holiday" not in image_code
+
+
+@pytest.mark.parametrize(
+    "name, content",
+    [
+        ("notes.png", b"this is text pretending to be a png"),
+        ("drawing.svg", b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>'),
+        ("anim.gif", b"GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!"),
+    ],
+)
+def test_uploads_that_are_not_jpeg_png_or_webp_are_refused(staff_client, name, content):
+    upload = io.BytesIO(content)
+    upload.name = name
+    response = staff_client.post(reverse("markdownx-upload"), {"image": upload})
+    assert response.status_code == 400
+    assert "Only JPEG, PNG and WebP" in response.json()["image"][0]

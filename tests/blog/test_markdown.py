@@ -1,0 +1,45 @@
+"""The site's one renderer: articles keep their structure, nothing executable survives."""
+
+from blog.markdown import render_article, render_comment
+
+
+def test_article_headings_get_stable_slug_ids():
+    assert render_article("## How to Get Started") == (
+        '<h2 id="how-to-get-started">How to Get Started</h2>\n'
+    )
+
+
+def test_article_numbered_lines_become_an_ordered_list():
+    html = render_article("1. **Read books:** Read books.\n2. **Practise:** Practise.")
+    assert html.startswith("<ol>\n<li><strong>Read books:</strong> Read books.</li>")
+
+
+def test_article_raw_html_is_shown_as_text_not_run():
+    html = render_article('<script>alert(1)</script>\n\n<img src=x onerror="alert(1)">')
+    assert "<script" not in html
+    assert "<img" not in html
+    assert "&lt;script&gt;" in html
+
+
+def test_article_javascript_and_data_links_are_never_links():
+    html = render_article("[click](javascript:alert(1)) [data](data:text/html,<b>x</b>)")
+    assert "<a" not in html
+    assert "[click](javascript:alert(1))" in html
+
+
+def test_comment_links_are_marked_user_generated_and_nofollow():
+    html = render_comment("see https://example.com/page and [docs](https://docs.example.com)")
+    assert html.count('rel="nofollow ugc noopener"') == 2
+
+
+def test_comment_keeps_paragraphs_line_breaks_code_and_lists():
+    html = render_comment("first line\nsecond line\n\n- one\n- two\n\n`code`")
+    assert "first line<br>\nsecond line" in html
+    assert "<ul>" in html
+    assert "<code>code</code>" in html
+
+
+def test_comment_headings_and_images_are_not_rendered():
+    html = render_comment("# Big\n\n![pic](https://example.com/x.png)")
+    assert "<h1" not in html
+    assert "<img" not in html

@@ -1,0 +1,53 @@
+"""Who sees which post, and what a missing page looks like."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from blog.models import Post
+from tests.factories import PostFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_draft_posts_are_not_listed_nor_reachable(client):
+    draft = PostFactory(status=Post.Status.DRAFT, title="Secret draft")
+    assert "Secret draft" not in client.get(reverse("blog:post-list")).content.decode()
+    assert client.get(draft.get_absolute_url()).status_code == 404
+
+
+def test_posts_scheduled_for_later_stay_hidden_until_their_time(client):
+    scheduled = PostFactory(published_at=timezone.now() + timedelta(days=1))
+    assert client.get(scheduled.get_absolute_url()).status_code == 404
+
+
+def test_home_page_lists_newest_posts_first(client):
+    PostFactory(title="Older", published_at=timezone.now() - timedelta(days=2))
+    PostFactory(title="Newer", published_at=timezone.now() - timedelta(days=1))
+    html = client.get(reverse("blog:post-list")).content.decode()
+    assert html.index("Newer") < html.index("Older")
+
+
+def test_unknown_address_gets_the_sites_404_page(client):
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert "Page not found" in response.content.decode()
+
+
+def test_server_error_page_is_the_sites_own(client, settings):
+    from django.template.loader import render_to_string
+
+    html = render_to_string("500.html")
+    assert "Something went wrong" in html
+    assert "Traceback" not in html
+
+
+def test_post_body_html_is_rendered_once_on_save(db):
+    post = PostFactory(body="Some *emphasis*.")
+    assert post.body_html == "<p>Some <em>emphasis</em>.</p>\n"
+    post.body = "Now **strong**."
+    post.save()
+    post.refresh_from_db()
+    assert post.body_html == "<p>Now <strong>strong</strong>.</p>\n"
