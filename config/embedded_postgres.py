@@ -10,6 +10,7 @@ Unix socket only, so several checkouts on one machine never fight over a port.
 
 import os
 import sys
+import warnings
 from pathlib import Path
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -31,8 +32,17 @@ def database_url() -> str:
     return f"postgresql://postgres@/{DATABASE_NAME}?host={socket_dir()}"
 
 
-def start() -> None:
+def _pgserver():
+    # pgserver keeps its lock file in the user's runtime dir; without one it falls back to /tmp
+    # and says so on every start, which is noise for us.
+    warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR")
     import pgserver
+
+    return pgserver
+
+
+def start() -> None:
+    pgserver = _pgserver()
 
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     # cleanup_mode=None: the server outlives this process; `stop` ends it.
@@ -44,7 +54,7 @@ def start() -> None:
 
 
 def stop() -> None:
-    import pgserver
+    pgserver = _pgserver()
 
     if not (PGDATA / "postmaster.pid").exists():
         return
