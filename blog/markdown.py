@@ -8,6 +8,7 @@ what reaches a page is sanitised even if a parser rule were to let something thr
 """
 
 from functools import cache
+from html.parser import HTMLParser
 
 import nh3
 from markdown_it import MarkdownIt
@@ -77,3 +78,60 @@ def render_comment(text: str) -> str:
         url_schemes=URL_SCHEMES,
         link_rel="nofollow ugc noopener",
     )
+
+
+class _ArticleReader(HTMLParser):
+    """Read rendered article HTML once: its plain text and its h2..h4 headings with their ids."""
+
+    BLOCKS = {"p", "li", "h2", "h3", "h4", "h5", "h6", "pre", "blockquote", "td", "th"}
+    OUTLINE_LEVELS = {"h2": 2, "h3": 3, "h4": 4}
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.text_parts = []
+        self.headings = []
+        self._open_heading = None
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "br":
+            self.text_parts.append("\n")
+        if tag in self.OUTLINE_LEVELS and dict(attrs).get("id"):
+            self._open_heading = {
+                "level": self.OUTLINE_LEVELS[tag],
+                "id": dict(attrs)["id"],
+                "text": "",
+            }
+
+    def handle_endtag(self, tag):
+        if tag in self.BLOCKS:
+            self.text_parts.append("\n")
+        if self._open_heading and tag in self.OUTLINE_LEVELS:
+            self._open_heading["text"] = " ".join(self._open_heading["text"].split())
+            self.headings.append(self._open_heading)
+            self._open_heading = None
+
+    def handle_data(self, data):
+        self.text_parts.append(data)
+        if self._open_heading:
+            self._open_heading["text"] += data
+
+
+def read_article(html: str) -> tuple[str, list[dict]]:
+    """Return the plain text of rendered article HTML and its outline.
+
+    The outline is a tree of the h2..h4 headings, each `{"id", "text", "children"}`, with ids
+    exactly as on the page, so the table of contents is built once, when the post is saved.
+    """
+    reader = _ArticleReader()
+    reader.feed(html)
+    reader.close()
+    lines = (" ".join(line.split()) for line in "".join(reader.text_parts).splitlines())
+    text = "\n".join(line for line in lines if line)
+    outline, parents = [], []  # parents: the open (level, children list) pairs
+    for heading in reader.headings:
+        while parents and parents[-1][0] >= heading["level"]:
+            parents.pop()
+        entry = {"id": heading["id"], "text": heading["text"], "children": []}
+        (parents[-1][1] if parents else outline).append(entry)
+        parents.append((heading["level"], entry["children"]))
+    return text, outline

@@ -1,13 +1,17 @@
 import math
 
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import strip_tags
 from markdownx.models import MarkdownxField
 
-from blog.markdown import render_article
+from blog.markdown import read_article, render_article
+
+SEARCH_CONFIG = "english"
 
 WORDS_READ_PER_MINUTE = 230
 
@@ -33,6 +37,10 @@ class Post(models.Model):
     )
     body = MarkdownxField(help_text="Markdown. Start sections with ## headings.")
     body_html = models.TextField(editable=False)
+    body_text = models.TextField(editable=False, default="")
+    outline = models.JSONField(
+        editable=False, default=list, help_text="The h2..h4 headings: the table of contents."
+    )
     reading_time_minutes = models.PositiveSmallIntegerField(editable=False, default=1)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     author = models.ForeignKey(
@@ -46,24 +54,50 @@ class Post(models.Model):
         default=timezone.now, help_text="The post stays hidden until this time."
     )
     updated_at = models.DateTimeField(auto_now=True)
+    # PostgreSQL keeps the vector current on every write; the title outranks the body.
+    search_vector = models.GeneratedField(
+        expression=SearchVector("title", weight="A", config=SEARCH_CONFIG)
+        + SearchVector("description", weight="B", config=SEARCH_CONFIG)
+        + SearchVector("body_text", weight="C", config=SEARCH_CONFIG),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
 
     objects = PostQuerySet.as_manager()
 
     class Meta:
         ordering = ["-published_at"]
-        indexes = [models.Index(fields=["status", "-published_at"])]
+        indexes = [
+            models.Index(fields=["status", "-published_at"]),
+            GinIndex(fields=["search_vector"], name="blog_post_search_vector_idx"),
+        ]
 
     def __str__(self):
         return self.title
 
     def save(self, *args, **kwargs):
         self.body_html = render_article(self.body)
-        words = len(strip_tags(self.body_html).split())
+        self.body_text, self.outline = read_article(self.body_html)
+        words = len(self.body_text.split())
         self.reading_time_minutes = max(1, math.ceil(words / WORDS_READ_PER_MINUTE))
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("blog:post-detail", kwargs={"slug": self.slug})
+
+    def previous_published(self):
+        """The published post just before this one (the id breaks ties of publication time)."""
+        earlier = Q(published_at__lt=self.published_at) | Q(
+            published_at=self.published_at, pk__lt=self.pk
+        )
+        return Post.objects.published().filter(earlier).order_by("-published_at", "-pk").first()
+
+    def next_published(self):
+        """The published post just after this one."""
+        later = Q(published_at__gt=self.published_at) | Q(
+            published_at=self.published_at, pk__gt=self.pk
+        )
+        return Post.objects.published().filter(later).order_by("published_at", "pk").first()
 
     @property
     def author_name(self) -> str:
