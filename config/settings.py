@@ -152,6 +152,28 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 
+# Comments: every comment waits for a moderator; these tune comments/moderation.py.
+MODERATOR_EMAILS = env_list("MODERATOR_EMAILS", "")
+COMMENTS_PER_PAGE = int(os.environ.get("COMMENTS_PER_PAGE", 50))
+COMMENTS_FLOOD_LIMIT = int(os.environ.get("COMMENTS_FLOOD_LIMIT", 3))
+COMMENTS_FLOOD_WINDOW_SECONDS = int(os.environ.get("COMMENTS_FLOOD_WINDOW_SECONDS", 600))
+COMMENTS_MIN_SUBMIT_SECONDS = float(os.environ.get("COMMENTS_MIN_SUBMIT_SECONDS", 3))
+COMMENTS_TOKEN_MAX_AGE_SECONDS = int(os.environ.get("COMMENTS_TOKEN_MAX_AGE_SECONDS", 86_400))
+COMMENTS_HOLD_WORDS = env_list("COMMENTS_HOLD_WORDS", "viagra,cialis,casino,replica watches")
+COMMENTS_MAX_LINKS = int(os.environ.get("COMMENTS_MAX_LINKS", 2))
+# How many proxies we run in front of gunicorn: 0 means REMOTE_ADDR is the reader's address; with
+# N, the reader is the address the outermost of our N proxies saw (in X-Forwarded-For).
+COMMENTS_TRUSTED_PROXY_COUNT = int(os.environ.get("COMMENTS_TRUSTED_PROXY_COUNT", 0))
+
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", 25))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_flag("EMAIL_USE_TLS")
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", 10))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "webmaster@localhost")
+
 SECURE = env_flag("DJANGO_SECURE", default=PRODUCTION)
 if SECURE:
     SECURE_SSL_REDIRECT = env_flag("DJANGO_SECURE_SSL_REDIRECT", default=True)
