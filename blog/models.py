@@ -99,6 +99,23 @@ class Post(models.Model):
         )
         return Post.objects.published().filter(later).order_by("published_at", "pk").first()
 
+    def structured_data(self, url: str) -> dict:
+        """schema.org BlogPosting for search engines, rendered as JSON-LD on the post's page."""
+        return {
+            "@context": "https://schema.org",
+            "@type": "BlogPosting",
+            "headline": self.title,
+            "description": self.description,
+            "datePublished": self.published_at,
+            "dateModified": self.updated_at,
+            "author": {
+                "@type": "Person" if self.author else "Organization",
+                "name": self.author_name,
+            },
+            "url": url,
+            "mainEntityOfPage": url,
+        }
+
     @property
     def author_name(self) -> str:
         if self.author is None:

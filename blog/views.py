@@ -1,6 +1,11 @@
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView
 
+from blog.forms import SearchForm
 from blog.models import Post
+from blog.search import search_posts
 
 
 class PostListView(ListView):
@@ -9,4 +14,42 @@ class PostListView(ListView):
 
 
 class PostDetailView(DetailView):
-    queryset = Post.objects.published().select_related("author")
+    queryset = Post.objects.published().select_related("author").defer("body", "body_text")
+
+    def get_context_data(self, **kwargs):
+        post = self.object
+        url = self.request.build_absolute_uri(post.get_absolute_url())
+        return super().get_context_data(
+            canonical_url=url,
+            structured_data=post.structured_data(url),
+            previous_post=post.previous_published(),
+            next_post=post.next_published(),
+            **kwargs,
+        )
+
+
+class SearchView(ListView):
+    """Search results; with no query just the form, with a bad one the form's message and a 400."""
+
+    template_name = "blog/search.html"
+    paginate_by = 10
+
+    def get(self, request, *args, **kwargs):
+        self.form = SearchForm(request.GET if "q" in request.GET else None)
+        if self.form.is_bound and not self.form.is_valid():
+            return self.render_to_response({"form": self.form}, status=400)
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        if not self.form.is_bound:
+            return Post.objects.none()
+        return search_posts(self.form.cleaned_data["q"])
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(form=self.form, **kwargs)
+
+
+@require_safe
+def robots_txt(request):
+    sitemap_url = request.build_absolute_uri(reverse("blog:sitemap"))
+    return render(request, "robots.txt", {"sitemap_url": sitemap_url}, content_type="text/plain")
