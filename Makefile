@@ -28,6 +28,7 @@ $(BIN)/.installed: requirements.lock
 setup: $(BIN)/.installed
 	$(DB_START)
 	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py createcachetable
 	$(BIN)/python manage.py loadposts fixtures/posts
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 
