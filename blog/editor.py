@@ -20,8 +20,8 @@ IMAGE_EXTENSIONS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 MAX_IMAGE_PIXELS = 40_000_000
 
 
-@require_POST
 @staff_member_required
+@require_POST
 def markdown_preview(request):
     content = request.POST.get("content", "")
     if len(content) > settings.BLOG_PREVIEW_MAX_CHARS:
@@ -45,8 +45,8 @@ def _decoded_image_format(upload) -> str | None:
         return None
 
 
-@require_POST
 @staff_member_required
+@require_POST
 def image_upload(request):
     upload = request.FILES.get("image")
     if upload is None:

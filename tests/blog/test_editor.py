@@ -3,10 +3,12 @@
 import io
 
 import pytest
+from django.core.files.storage import default_storage
 from django.urls import reverse
 from PIL import Image
 
 from tests.factories import StaffFactory, UserFactory
+from tests.security.inert_html import active_content
 
 pytestmark = pytest.mark.django_db
 
@@ -34,6 +36,13 @@ def test_anonymous_posts_to_the_editor_endpoints_are_refused(client, endpoint):
 
 
 @pytest.mark.parametrize("endpoint", ENDPOINTS)
+def test_anonymous_gets_of_the_editor_endpoints_are_sent_to_the_login(client, endpoint):
+    response = client.get(reverse(endpoint))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("admin:login"))
+
+
+@pytest.mark.parametrize("endpoint", ENDPOINTS)
 def test_readers_without_staff_status_are_refused(client, endpoint):
     client.force_login(UserFactory())
     response = client.post(reverse(endpoint), {"content": "**bold**"})
@@ -48,6 +57,16 @@ def test_preview_is_rendered_by_the_sites_sanitising_renderer(staff_client):
     html = response.content.decode()
     assert "<strong>bold</strong>" in html
     assert "<script" not in html
+
+
+def test_preview_drops_script_urls_and_event_handlers(staff_client):
+    content = (
+        "[click](javascript:alert(1)) [vb](vbscript:msgbox(1)) "
+        "[page](data:text/html;base64,PHNjcmlwdD4=) <img src=x onerror=alert(1)>"
+    )
+    response = staff_client.post(reverse("markdownx-preview"), {"content": content})
+    assert response.status_code == 200
+    assert active_content(response.content.decode()) == []
 
 
 def test_preview_refuses_a_body_over_the_size_limit(staff_client, settings):
@@ -71,6 +90,7 @@ def test_png_upload_is_stored_under_a_random_name(staff_client, settings, tmp_pa
 @pytest.mark.parametrize(
     "name, content",
     [
+        ("notes.txt", b"just some text"),
         ("notes.png", b"this is text pretending to be a png"),
         ("drawing.svg", b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>'),
         ("anim.gif", b"GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!"),
@@ -82,3 +102,26 @@ def test_uploads_that_are_not_jpeg_png_or_webp_are_refused(staff_client, name, c
     response = staff_client.post(reverse("markdownx-upload"), {"image": upload})
     assert response.status_code == 400
     assert "Only JPEG, PNG and WebP" in response.json()["image"][0]
+
+
+def test_upload_over_the_size_limit_is_refused_with_413(staff_client, settings):
+    settings.MARKDOWNX_UPLOAD_MAX_SIZE = 100
+    upload = io.BytesIO(png_bytes() + b"\0" * 200)
+    upload.name = "big.png"
+    response = staff_client.post(reverse("markdownx-upload"), {"image": upload})
+    assert response.status_code == 413
+
+
+def test_uploaded_image_is_served_as_png_that_browsers_may_not_sniff(staff_client):
+    """The media URL answers with the image's own type and nosniff, never as a page."""
+    upload = io.BytesIO(png_bytes())
+    upload.name = "photo.png"
+    image_code = staff_client.post(reverse("markdownx-upload"), {"image": upload}).json()
+    url = image_code["image_code"].removeprefix("![](").removesuffix(")")
+    try:
+        response = staff_client.get(url)
+        assert response.status_code == 200
+        assert response["Content-Type"] == "image/png"
+        assert response["X-Content-Type-Options"] == "nosniff"
+    finally:
+        default_storage.delete(url.removeprefix(default_storage.base_url))
