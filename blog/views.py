@@ -9,12 +9,16 @@ from blog.search import search_posts
 
 
 class PostListView(ListView):
-    queryset = Post.objects.published().select_related("author")
     paginate_by = 10
+
+    def get_queryset(self):
+        # A method, not a class attribute: published() reads the clock on every request.
+        return Post.objects.published().select_related("author")
 
 
 class PostDetailView(DetailView):
-    queryset = Post.objects.published().select_related("author").defer("body", "body_text")
+    def get_queryset(self):
+        return Post.objects.published().select_related("author").defer("body", "body_text")
 
     def get_context_data(self, **kwargs):
         post = self.object
