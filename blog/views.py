@@ -41,7 +41,8 @@ class SearchView(ListView):
     def get(self, request, *args, **kwargs):
         self.form = SearchForm(request.GET if "q" in request.GET else None)
         if self.form.is_bound and not self.form.is_valid():
-            return self.render_to_response({"form": self.form}, status=400)
+            self.object_list = Post.objects.none()
+            return self.render_to_response(self.get_context_data(), status=400)
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):

@@ -11,5 +11,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     # Uploaded images: only decoded JPEG/PNG/WebP under random names ever land here.
     re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
+    path("", include("comments.urls")),
     path("", include("blog.urls")),
 ]
