@@ -1,0 +1,11 @@
+from django.urls import path
+
+from comments import feeds, views
+
+app_name = "comments"
+
+urlpatterns = [
+    path("posts/<slug:slug>/comments/", views.post_comment, name="post-comment"),
+    path("posts/<slug:slug>/comments/feed/", feeds.PostCommentsFeed(), name="post-feed"),
+    path("comments/<int:pk>/", views.permalink, name="permalink"),
+]
