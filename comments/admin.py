@@ -1,0 +1,98 @@
+from django.contrib import admin, messages
+from django.utils.text import Truncator
+
+from comments.models import Comment
+from comments.services import moderate
+
+# The buttons on a comment's own page (templates/admin/comments/comment/change_form.html).
+MODERATION_BUTTONS = {
+    "_approve": Comment.Status.APPROVED,
+    "_reject": Comment.Status.REJECTED,
+    "_spam": Comment.Status.SPAM,
+}
+
+
+@admin.register(Comment)
+class CommentAdmin(admin.ModelAdmin):
+    list_display = [
+        "excerpt",
+        "name",
+        "email",
+        "post",
+        "status",
+        "created_at",
+        "ip_address",
+        "held_by_rule",
+    ]
+    list_filter = ["status", "post"]
+    search_fields = ["body", "name", "email", "ip_address"]
+    list_select_related = ["post"]
+    list_per_page = 50
+    date_hierarchy = "created_at"
+    actions = ["approve", "reject", "mark_as_spam"]
+    fields = [
+        "post",
+        "parent",
+        "name",
+        "email",
+        "body",
+        "status",
+        "held_by_rule",
+        "created_at",
+        "ip_address",
+        "user_agent",
+        "user",
+        "moderated_by",
+        "moderated_at",
+    ]
+    readonly_fields = [
+        "post",
+        "parent",
+        "held_by_rule",
+        "created_at",
+        "ip_address",
+        "user_agent",
+        "user",
+        "moderated_by",
+        "moderated_at",
+    ]
+
+    def get_queryset(self, request):
+        # The post's full text is not needed to list or moderate its comments.
+        return super().get_queryset(request).defer("post__body", "post__body_html")
+
+    def has_add_permission(self, request):
+        return False  # comments come from readers, through the post page
+
+    @admin.display(description="Comment")
+    def excerpt(self, comment):
+        return Truncator(comment.body).chars(80)
+
+    def view_on_site(self, comment):
+        return f"{comment.post.get_absolute_url()}#comments"
+
+    def _moderate(self, request, queryset, status, verb):
+        count = moderate(queryset, status, request.user)
+        noun = "comment was" if count == 1 else "comments were"
+        self.message_user(request, f"{count} {noun} {verb}.", messages.SUCCESS)
+
+    @admin.action(description="Approve selected comments", permissions=["change"])
+    def approve(self, request, queryset):
+        self._moderate(request, queryset, Comment.Status.APPROVED, "approved")
+
+    @admin.action(description="Reject selected comments", permissions=["change"])
+    def reject(self, request, queryset):
+        self._moderate(request, queryset, Comment.Status.REJECTED, "rejected")
+
+    @admin.action(description="Mark selected comments as spam", permissions=["change"])
+    def mark_as_spam(self, request, queryset):
+        self._moderate(request, queryset, Comment.Status.SPAM, "marked as spam")
+
+    def save_model(self, request, comment, form, change):
+        for button, status in MODERATION_BUTTONS.items():
+            if button in request.POST:
+                comment.status = status
+        status_changed = comment.status != form.initial.get("status")
+        super().save_model(request, comment, form, change)
+        if status_changed:
+            moderate(Comment.objects.filter(pk=comment.pk), comment.status, request.user)
