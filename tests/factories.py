@@ -28,3 +28,15 @@ class PostFactory(factory.django.DjangoModelFactory):
     description = "A post written for the tests."
     body = "An opening paragraph.\n\n## A section\n\nSome *emphasis* and a [link](https://example.com)."
     status = Post.Status.PUBLISHED
+
+
+class CommentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "comments.Comment"
+
+    post = factory.SubFactory(PostFactory)
+    name = factory.Sequence(lambda n: f"Reader {n}")
+    email = factory.LazyAttribute(lambda comment: f"{comment.name.replace(' ', '.')}@example.com")
+    body = factory.Sequence(lambda n: f"Comment number {n}, with *emphasis*.")
+    status = "approved"
+    ip_address = "192.0.2.10"
