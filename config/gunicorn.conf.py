@@ -7,5 +7,6 @@ bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
 timeout = 30
 graceful_timeout = 20
-accesslog = "-"
+# No access log: Django logs one JSON line per request (config.logs.RequestLogMiddleware).
+accesslog = None
 # Server header is gunicorn's own, without a version.

@@ -4,8 +4,10 @@ from django.urls import include, path, re_path
 from django.views.static import serve
 
 from blog import editor
+from config import views
 
 urlpatterns = [
+    path("healthz", views.health, name="health"),
     path("admin/markdownx/markdownify/", editor.markdown_preview, name="markdownx-preview"),
     path("admin/markdownx/upload/", editor.image_upload, name="markdownx-upload"),
     path("admin/", admin.site.urls),
@@ -14,3 +16,4 @@ urlpatterns = [
     path("", include("comments.urls")),
     path("", include("blog.urls")),
 ]
+handler500 = "config.views.server_error"
