@@ -1,0 +1,107 @@
+"""The admin log-in refuses further attempts after 5 failures for a user name or an address."""
+
+import re
+import urllib.error
+import urllib.request
+from datetime import timedelta
+from http.cookiejar import CookieJar
+from urllib.parse import urlencode
+
+import pytest
+from axes.models import AccessAttempt
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.factories import StaffFactory
+from tests.servers import gunicorn
+
+PASSWORD = "correct horse battery staple"
+LOCKED_OUT_MESSAGE = "Too many failed log-in attempts."
+
+
+def log_in(client, username, password, address="192.0.2.1"):
+    return client.post(
+        reverse("admin:login"), {"username": username, "password": password}, REMOTE_ADDR=address
+    )
+
+
+@pytest.fixture
+def editor(db):
+    return StaffFactory(username="editor")
+
+
+def test_wrong_passwords_get_the_form_again_until_the_fifth_locks_the_log_in(client, editor):
+    responses = [log_in(client, "editor", "wrong") for _ in range(5)]
+    assert [response.status_code for response in responses] == [200, 200, 200, 200, 429]
+    assert "Please enter the correct username and password" in responses[0].content.decode()
+    assert LOCKED_OUT_MESSAGE in responses[4].content.decode()
+
+
+def test_the_sixth_wrong_password_is_refused_with_429_and_a_clear_message(client, editor):
+    for _ in range(5):
+        log_in(client, "editor", "wrong")
+    response = log_in(client, "editor", "wrong")
+    assert response.status_code == 429
+    assert LOCKED_OUT_MESSAGE in response.content.decode()
+    assert "15 minutes" in response.content.decode()
+
+
+def test_the_right_password_is_refused_too_while_locked_out(client, editor):
+    for _ in range(5):
+        log_in(client, "editor", "wrong")
+    response = log_in(client, "editor", PASSWORD)
+    assert response.status_code == 429
+    assert "_auth_user_id" not in client.session
+
+
+def test_failures_from_many_addresses_lock_out_the_user_name(client, editor):
+    for number in range(5):
+        log_in(client, "editor", "wrong", address=f"198.51.100.{number}")
+    response = log_in(client, "editor", PASSWORD, address="203.0.113.9")
+    assert response.status_code == 429
+
+
+def test_failures_for_many_user_names_lock_out_the_address(client, editor):
+    for number in range(5):
+        log_in(client, f"guess{number}", "wrong", address="198.51.100.7")
+    assert log_in(client, "editor", PASSWORD, address="198.51.100.7").status_code == 429
+    assert log_in(client, "editor", PASSWORD, address="198.51.100.8").status_code == 302
+
+
+def test_the_lockout_lifts_once_the_failures_are_fifteen_minutes_old(client, editor):
+    for _ in range(5):
+        log_in(client, "editor", "wrong")
+    AccessAttempt.objects.update(attempt_time=timezone.now() - timedelta(minutes=15, seconds=1))
+    response = log_in(client, "editor", PASSWORD)
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(editor.pk)
+
+
+class AdminLogin:
+    """One visitor's admin log-in over real HTTP, with its own cookies."""
+
+    def __init__(self, site_url):
+        self.url = site_url + reverse("admin:login")
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(CookieJar()))
+
+    def attempt(self, username, password) -> int:
+        form = self.opener.open(self.url).read().decode()
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
+        data = urlencode(
+            {"username": username, "password": password, "csrfmiddlewaretoken": token}
+        ).encode()
+        try:
+            return self.opener.open(self.url, data=data).status
+        except urllib.error.HTTPError as error:
+            return error.code
+
+
+def test_the_lockout_holds_across_two_server_processes(transactional_db, django_db_blocker):
+    StaffFactory(username="editor")
+    with gunicorn(workers=1) as first_site, gunicorn(workers=1) as second_site:
+        first, second = AdminLogin(first_site), AdminLogin(second_site)
+        statuses = [first.attempt("editor", "wrong") for _ in range(3)]
+        statuses += [second.attempt("editor", "wrong") for _ in range(2)]
+        assert statuses == [200, 200, 200, 200, 429]
+        assert first.attempt("editor", PASSWORD) == 429
+        assert second.attempt("editor", PASSWORD) == 429
