@@ -12,6 +12,10 @@ def locked_out(request, original_response=None, credentials=None):
     return render(
         request,
         "admin/login_locked_out.html",
-        {"title": "Log-in paused", "cooloff_minutes": cooloff_minutes},
+        {
+            "title": "Log-in paused",
+            "failure_limit": settings.AXES_FAILURE_LIMIT,
+            "cooloff_minutes": cooloff_minutes,
+        },
         status=429,
     )
