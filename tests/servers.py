@@ -8,8 +8,10 @@ import time
 import urllib.error
 import urllib.request
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
+import psutil
 from django.conf import settings
 from django.db import connection
 
@@ -49,9 +51,27 @@ def wait_until_answering(url: str, timeout: float = 30.0) -> None:
             time.sleep(0.1)
 
 
+@dataclass
+class GunicornServer:
+    url: str
+    process: subprocess.Popen
+
+    def worker_pids(self) -> set[int]:
+        return {worker.pid for worker in psutil.Process(self.process.pid).children()}
+
+
 @contextmanager
 def gunicorn(workers: int = 2, extra_env: dict | None = None):
     """Start `gunicorn` with the project's config on a free loopback port; yield its base URL."""
+    with gunicorn_server(workers, extra_env) as server:
+        yield server.url
+
+
+@contextmanager
+def gunicorn_server(workers: int = 2, extra_env: dict | None = None):
+    """Start `gunicorn` as gunicorn() does; yield the GunicornServer (its URL and master process).
+
+    `extra_env` may set DATABASE_URL to serve another database than the test one."""
     port = free_port()
     env = {
         **os.environ,
@@ -74,7 +94,7 @@ def gunicorn(workers: int = 2, extra_env: dict | None = None):
     base_url = f"http://127.0.0.1:{port}"
     try:
         wait_until_answering(base_url + "/")
-        yield base_url
+        yield GunicornServer(base_url, process)
     finally:
         process.terminate()
         process.wait(timeout=30)

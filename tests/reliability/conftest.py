@@ -1,0 +1,100 @@
+"""Servers of their own for the reliability tests: a PostgreSQL the tests may stop, and Redis.
+
+Nothing here touches the shared PostgreSQL that the rest of the suite uses.
+"""
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+import warnings
+from dataclasses import dataclass
+
+import pytest
+import redis
+
+from tests.servers import PROJECT_DIR, free_port
+
+
+def manage(*args: str, database_url: str) -> None:
+    """Run a management command in its own process against another database."""
+    subprocess.run(  # noqa: S603 (our own manage.py, fixed arguments)
+        [sys.executable, "manage.py", *args],
+        cwd=PROJECT_DIR,
+        env={**os.environ, "DATABASE_URL": database_url},
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+
+
+@dataclass
+class OwnPostgres:
+    """An embedded PostgreSQL in a temporary folder, with the site's tables and the guide."""
+
+    server: object  # pgserver.PostgresServer
+
+    def url(self, database: str = "blog") -> str:
+        return self.server.get_uri(database=database)
+
+    def stop(self) -> None:
+        from pgserver import pg_ctl
+
+        pg_ctl(
+            ["-w", "-m", "fast", "stop"], pgdata=self.server.pgdata, user=self.server.system_user
+        )
+
+    def start(self) -> None:
+        self.server.ensure_postgres_running()
+
+
+@pytest.fixture(scope="module")
+def own_postgres(tmp_path_factory):
+    with warnings.catch_warnings():
+        # pgserver wants XDG_RUNTIME_DIR for its lock file and says so; /tmp does as well.
+        warnings.simplefilter("ignore")
+        import pgserver
+
+        server = pgserver.get_server(tmp_path_factory.mktemp("postgres") / "data", "delete")
+    own = OwnPostgres(server)
+    server.psql("CREATE DATABASE blog;")
+    manage("migrate", "--noinput", database_url=own.url())
+    manage("createcachetable", database_url=own.url())
+    manage("loadposts", "fixtures/posts", database_url=own.url())
+    yield own
+    own.start()  # a failed test may have left it stopped; cleanup stops it and deletes the data
+    server.cleanup()
+
+
+@pytest.fixture(scope="module")
+def redis_url(tmp_path_factory):
+    """Debian's redis-server on a free loopback port, keeping nothing on disk."""
+    executable = shutil.which("redis-server")
+    if executable is None:
+        pytest.fail("redis-server is not installed: `make test` installs it (as root).")
+    port = free_port()
+    process = subprocess.Popen(  # noqa: S603 (Debian's redis-server, fixed arguments)
+        [
+            executable,
+            "--bind", "127.0.0.1",
+            "--port", str(port),
+            "--dir", str(tmp_path_factory.mktemp("redis")),
+            "--save", "",
+            "--appendonly", "no",
+        ],
+        stdout=subprocess.DEVNULL,
+    )  # fmt: skip
+    url = f"redis://127.0.0.1:{port}/0"
+    client = redis.Redis.from_url(url)
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            client.ping()
+            break
+        except redis.ConnectionError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+    yield url
+    process.terminate()
+    process.wait(timeout=30)

@@ -1,0 +1,96 @@
+"""PostgreSQL stops while the site serves: readers get the site's 503 page, a comment being sent
+comes back to be sent again, and the site recovers by itself once PostgreSQL is back.
+
+The site here is gunicorn serving a PostgreSQL of the tests' own (see conftest.py), which they
+stop and start; the shared one is never touched.
+"""
+
+import time
+from pathlib import Path
+
+import psycopg
+import pytest
+from django.conf import settings
+from django.urls import reverse
+
+from blog.management.commands.loadposts import parse_post_file
+from tests.reliability.web import Reader, find_form
+from tests.servers import PROJECT_DIR, gunicorn_server
+
+GUIDE = parse_post_file(next(Path(PROJECT_DIR, "fixtures", "posts").glob("*.md")))
+POST_PATH = reverse("blog:post-detail", kwargs={"slug": GUIDE["slug"]})
+COMMENT_PATH = reverse("comments:post-comment", kwargs={"slug": GUIDE["slug"]})
+HEALTH_PATH = reverse("health")
+
+
+@pytest.fixture(scope="module")
+def site(own_postgres):
+    # The "too fast" rule would make a comment resent at once spam; this is not what is tested.
+    env = {"DATABASE_URL": own_postgres.url(), "COMMENTS_MIN_SUBMIT_SECONDS": "0"}
+    with gunicorn_server(workers=2, extra_env=env) as server:
+        yield server
+
+
+def until_healthy(reader: Reader, attempts: int = 300) -> None:
+    for _ in range(attempts):
+        if reader.get(HEALTH_PATH).status == 200:
+            return
+        time.sleep(0.1)
+    raise AssertionError("/healthz did not answer 200 after PostgreSQL came back")
+
+
+def comments_with_body(own_postgres, body: str) -> int:
+    with psycopg.connect(own_postgres.url()) as connection:
+        query = "SELECT count(*) FROM comments_comment WHERE body = %s"
+        return connection.execute(query, [body]).fetchone()[0]
+
+
+def test_site_answers_503_while_postgresql_is_down_and_recovers_without_restart(site, own_postgres):
+    reader = Reader(site.url)
+    assert reader.get(POST_PATH).status == 200
+    assert reader.get(HEALTH_PATH).status == 200
+    workers = site.worker_pids()
+
+    own_postgres.stop()
+    try:
+        page = reader.get(POST_PATH)
+        health = reader.get(HEALTH_PATH)
+    finally:
+        own_postgres.start()
+
+    assert page.status == 503
+    assert page.headers["Retry-After"]
+    assert "Back in a moment" in page.text
+    assert settings.BLOG_TITLE in page.text
+    assert "Traceback" not in page.text
+    assert health.status == 503
+
+    until_healthy(reader)
+    # Every worker reconnects on its own: no request after recovery fails.
+    assert [reader.get(POST_PATH).status for _ in range(8)] == [200] * 8
+    assert site.worker_pids() == workers
+
+
+def test_comment_sent_while_postgresql_is_down_comes_back_to_be_sent_again(site, own_postgres):
+    reader = Reader(site.url, address="127.0.0.3")
+    form = find_form(reader.get(POST_PATH).text, COMMENT_PATH)
+    body = "Written while the database restarts.\n\nIt has <angle brackets> & two paragraphs."
+    form.fields.update(name="Grace Hopper", email="grace@example.com", body=body)
+
+    own_postgres.stop()
+    try:
+        refused = reader.post(form.action, form.fields)
+    finally:
+        own_postgres.start()
+
+    assert refused.status == 503
+    assert "has <strong>not</strong> been saved" in refused.text
+    resend = find_form(refused.text, COMMENT_PATH)
+    assert resend.fields == form.fields
+    until_healthy(reader)
+    assert comments_with_body(own_postgres, body) == 0
+
+    sent = reader.post(resend.action, resend.fields)
+
+    assert sent.status == 303
+    assert comments_with_body(own_postgres, body) == 1

@@ -1,0 +1,102 @@
+"""A small HTTP client for the real servers these tests start: what a reader's browser does
+(cookies, forms), from a loopback address of the test's choice, without following redirects."""
+
+import http.client
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from http.cookies import SimpleCookie
+from urllib.parse import urlencode, urljoin, urlsplit
+
+
+@dataclass
+class Response:
+    status: int
+    headers: http.client.HTTPMessage
+    text: str
+
+
+@dataclass
+class Form:
+    action: str
+    fields: dict[str, str] = field(default_factory=dict)
+
+
+class Reader:
+    """One reader: one source address, one cookie jar, one connection at a time."""
+
+    def __init__(self, base_url: str, address: str = "127.0.0.1", timeout: float = 30):
+        parts = urlsplit(base_url)
+        self.base_url = base_url
+        self.host, self.port = parts.hostname, parts.port
+        self.address = address
+        self.timeout = timeout
+        self.cookies: dict[str, str] = {}
+
+    def get(self, path: str) -> Response:
+        return self.request("GET", path)
+
+    def post(self, path: str, fields: dict[str, str]) -> Response:
+        body = urlencode(fields)
+        headers = {"Content-Type": "application/x-www-form-urlencoded"}
+        return self.request("POST", path, body, headers)
+
+    def request(self, method, path, body=None, headers=None) -> Response:
+        headers = dict(headers or {})
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{name}={value}" for name, value in self.cookies.items())
+        connection = http.client.HTTPConnection(
+            self.host, self.port, timeout=self.timeout, source_address=(self.address, 0)
+        )
+        try:
+            connection.request(method, path, body, headers)
+            response = connection.getresponse()
+            text = response.read().decode("utf-8", errors="replace")
+        finally:
+            connection.close()
+        for header in response.headers.get_all("Set-Cookie") or []:
+            for name, morsel in SimpleCookie(header).items():
+                self.cookies[name] = morsel.value
+        return Response(response.status, response.headers, text)
+
+
+class _FormParser(HTMLParser):
+    def __init__(self, page_url):
+        super().__init__()
+        self.page_url = page_url
+        self.forms: list[Form] = []
+        self._textarea = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form":
+            action = urlsplit(urljoin(self.page_url, attrs.get("action") or ""))
+            self.forms.append(Form(action.path + (f"?{action.query}" if action.query else "")))
+        elif not self.forms or "name" not in attrs:
+            return
+        elif tag == "input" and attrs.get("type") not in ("submit", "button", "checkbox"):
+            self.forms[-1].fields[attrs["name"]] = attrs.get("value") or ""
+        elif tag == "textarea":
+            self._textarea = attrs["name"]
+            self.forms[-1].fields[self._textarea] = ""
+
+    def handle_data(self, data):
+        if self._textarea:
+            text = self.forms[-1].fields[self._textarea]
+            # As browsers do, drop the newline that may follow <textarea>.
+            self.forms[-1].fields[self._textarea] = text + (
+                data if text else data.removeprefix("\n")
+            )
+
+    def handle_endtag(self, tag):
+        if tag == "textarea":
+            self._textarea = None
+
+
+def find_form(html: str, action_path: str, page_url: str = "/") -> Form:
+    """The form on the page that posts to `action_path`, with its fields as rendered."""
+    parser = _FormParser(page_url)
+    parser.feed(html)
+    for form in parser.forms:
+        if urlsplit(form.action).path == action_path:
+            return form
+    raise AssertionError(f"no form posting to {action_path} on the page")
