@@ -126,7 +126,9 @@ def test_every_page_has_a_labelled_search_field_in_its_header(client):
         html=True,
     )
     assertContains(
-        response, '<input type="search" id="site-search-q" name="q" required>', html=True
+        response,
+        '<input type="search" id="site-search-q" name="q" placeholder="Search posts" required>',
+        html=True,
     )
 
 
