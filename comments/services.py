@@ -1,7 +1,6 @@
 """What happens to a comment: submitted by a reader, moderated by staff."""
 
 import logging
-from functools import partial
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -67,26 +66,34 @@ def submit_comment(
             moderated_at=now if verdict.status == Comment.Status.APPROVED else None,
         )
         if comment.status == Comment.Status.PENDING and settings.MODERATOR_EMAILS:
-            # robust: an unreachable mail server is logged; the comment is already committed.
-            transaction.on_commit(partial(notify_moderators, comment, site_url), robust=True)
+            transaction.on_commit(lambda: notify_moderators(comment, site_url))
     logger.info(
-        "comment %s on post %s stored as %s %s", comment.pk, post.pk, comment.status, verdict.rule
+        "comment %s on post %s stored as %s (rule: %s)",
+        comment.pk,
+        post.pk,
+        comment.status,
+        verdict.rule or "none",
     )
     return comment
 
 
 def notify_moderators(comment: Comment, site_url: str) -> None:
+    """Email MODERATOR_EMAILS about a new pending comment; a mail failure is logged, never raised
+    (the comment is committed by now and the reader must still get their answer)."""
     review_url = site_url + reverse("admin:comments_comment_change", args=[comment.pk])
-    send_mail(
-        subject=f"Comment awaiting moderation on “{comment.post.title}”",
-        message=(
-            f"{comment.name} <{comment.email}> wrote:\n\n"
-            f"{Truncator(comment.body).chars(1000)}\n\n"
-            f"Approve, reject or mark it as spam: {review_url}\n"
-        ),
-        from_email=None,
-        recipient_list=settings.MODERATOR_EMAILS,
-    )
+    try:
+        send_mail(
+            subject=f"Comment awaiting moderation on “{comment.post.title}”",
+            message=(
+                f"{comment.name} <{comment.email}> wrote:\n\n"
+                f"{Truncator(comment.body).chars(1000)}\n\n"
+                f"Approve, reject or mark it as spam: {review_url}\n"
+            ),
+            from_email=None,
+            recipient_list=settings.MODERATOR_EMAILS,
+        )
+    except Exception:
+        logger.exception("could not email the moderators about comment %s", comment.pk)
 
 
 def moderate(comments, status: str, moderator) -> int:

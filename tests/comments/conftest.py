@@ -34,7 +34,8 @@ def send_comment(client, post):
 
     def send(target=None, *, address=READER_ADDRESS, seconds_ago=30, user=None, **fields):
         target = target or post
+        headers = {key: fields.pop(key) for key in list(fields) if key.startswith("HTTP_")}
         data = form_data(target, seconds_ago=seconds_ago, user=user, **fields)
-        return client.post(comment_url(target), data, REMOTE_ADDR=address)
+        return client.post(comment_url(target), data, REMOTE_ADDR=address, **headers)
 
     return send
