@@ -18,7 +18,7 @@ DB_START := $(BIN)/python -m config.embedded_postgres start
 DB_STOP := $(BIN)/python -m config.embedded_postgres stop
 endif
 
-.PHONY: run test setup db-start db-stop browser lint format lock clean
+.PHONY: run test setup db-start db-stop browser lint format lock clean backup restore
 
 $(BIN)/.installed: requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -54,6 +54,18 @@ db-start: $(BIN)/.installed
 
 db-stop: $(BIN)/.installed
 	$(DB_STOP)
+
+# A consistent pg_dump of the database into backups/ (BACKUP_DIR), while the site serves.
+backup: $(BIN)/.installed
+	$(DB_START)
+	$(BIN)/python manage.py backupdb
+
+# Load a dump into an empty database: DATABASE_URL's, or a fresh embedded one (stop it,
+# remove .data/postgres, then run this).
+restore: $(BIN)/.installed
+	@test -n "$(FILE)" || { echo "usage: make restore FILE=backups/<name>.dump"; exit 2; }
+	$(DB_START)
+	$(BIN)/python manage.py restoredb "$(FILE)"
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .

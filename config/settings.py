@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "axes",
     "blog",
     "comments",
+    "ops",
 ]
 
 MIDDLEWARE = [
@@ -152,6 +153,11 @@ else:
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
 # Messages ride in a cookie (falling back to the session): any host can show them.
 MESSAGE_STORAGE = "django.contrib.messages.storage.fallback.FallbackStorage"
+
+# `manage.py backupdb` / `restoredb` (make backup / make restore). pg_dump must be at least as
+# new as the server: pgserver's programs (PostgreSQL 16) unless POSTGRES_BIN_DIR names others.
+BACKUP_DIR = Path(os.environ.get("BACKUP_DIR", BASE_DIR / "backups"))
+POSTGRES_BIN_DIR = os.environ.get("POSTGRES_BIN_DIR", "")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -1,0 +1,39 @@
+"""Load a dump written by backupdb into an empty database."""
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+
+from ops import postgres
+
+
+class Command(BaseCommand):
+    help = (
+        "Restore a backupdb dump into the database (DATABASE_URL), which must exist and be "
+        "empty. All or nothing: a failed restore leaves the database empty."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("dump", type=Path, help="A file written by `manage.py backupdb`.")
+
+    def handle(self, *args, dump, **options):
+        if not dump.is_file():
+            raise CommandError(f"No such dump: {dump}")
+        name = connection.settings_dict["NAME"]
+        tables = connection.introspection.table_names()
+        if tables:
+            raise CommandError(
+                f"Database {name!r} already has {len(tables)} tables; restore into an empty "
+                "database (create one and point DATABASE_URL at it)."
+            )
+        connection.close()
+        postgres.run(
+            "pg_restore",
+            "--exit-on-error",
+            "--single-transaction",
+            "--no-owner",
+            "--no-privileges",
+            str(dump),
+        )
+        self.stdout.write(f"Restored {dump} into {name}")
