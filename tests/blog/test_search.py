@@ -30,6 +30,7 @@ def test_kaggle_competitions_finds_the_guide(client, guide):
     response = search(client, "kaggle competitions")
     assert response.status_code == 200
     assertContains(response, f'<a href="{guide.get_absolute_url()}">{GUIDE_TITLE}</a>', html=True)
+    assertContains(response, "1 post matches “kaggle competitions”.")
 
 
 def test_a_phrase_from_the_guide_ranks_it_first_with_a_highlighted_snippet(client, guide):
@@ -136,6 +137,7 @@ def test_results_are_paginated_and_keep_the_query(client):
     PostFactory.create_batch(12, body="Gradient boosting in practice.")
     response = search(client, "boosting")
     assert len(response.context["post_list"]) == 10
+    assertContains(response, "12 posts match “boosting”.")
     assertContains(response, 'href="?q=boosting&amp;page=2"')
     assert (
         len(client.get(reverse("blog:search"), {"q": "boosting", "page": 2}).context["post_list"])

@@ -37,6 +37,12 @@ STICKING_OUT = """() => [...document.querySelectorAll("body *")]
 
 
 @pytest.fixture
+def screenshots():
+    SCREENSHOTS.mkdir(exist_ok=True)
+    return SCREENSHOTS
+
+
+@pytest.fixture
 def guide(transactional_db):
     call_command("loadposts", "fixtures/posts", verbosity=0)
     return Post.objects.get()
@@ -47,18 +53,18 @@ def reading_pages(guide):
         "home": reverse("blog:post-list"),
         "post": guide.get_absolute_url(),
         "search": reverse("blog:search") + "?" + urlencode({"q": "kaggle competitions"}),
+        "no-results": reverse("blog:search") + "?" + urlencode({"q": "quantum basket weaving"}),
     }
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("width", VIEWPORTS)
 def test_reading_pages_fit_the_screen_load_cleanly_and_pass_axe(
-    page, site_url, guide, width, scheme
+    page, site_url, guide, screenshots, width, scheme
 ):
     page.set_viewport_size(VIEWPORTS[width])
     page.emulate_media(color_scheme=scheme)
     axe = Axe()
-    SCREENSHOTS.mkdir(exist_ok=True)
     for name, path in reading_pages(guide).items():
         response = page.goto(site_url + path)
         assert response.status == 200
@@ -67,7 +73,7 @@ def test_reading_pages_fit_the_screen_load_cleanly_and_pass_axe(
         assert scroll_width <= VIEWPORTS[width]["width"], page.evaluate(STICKING_OUT)
         results = axe.run(page)
         assert results.violations_count == 0, results.generate_report()
-        page.screenshot(path=SCREENSHOTS / f"{name}-{width}-{scheme}.png", full_page=True)
+        page.screenshot(path=screenshots / f"{name}-{width}-{scheme}.png", full_page=True)
     page.problems.assert_none()
 
 
@@ -109,3 +115,15 @@ def test_skip_link_appears_on_the_first_tab_and_has_a_visible_focus_ring(page, s
     assert box["y"] >= 0 and box["height"] > 0
     outline = skip.evaluate("element => getComputedStyle(element).outlineStyle")
     assert outline == "solid"
+
+
+def test_printed_post_keeps_the_article_and_drops_navigation_and_forms(
+    page, site_url, guide, screenshots
+):
+    page.goto(site_url + guide.get_absolute_url())
+    page.emulate_media(media="print")
+    for hidden in [".site-header", ".site-footer", ".comments form"]:
+        expect(page.locator(hidden).first).to_be_hidden()
+    expect(page.get_by_role("heading", name=guide.title, level=1)).to_be_visible()
+    expect(page.locator(".post-body")).to_be_visible()
+    page.screenshot(path=screenshots / "post-print.png", full_page=True)
