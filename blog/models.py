@@ -4,7 +4,8 @@ from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Func, Q, Value
+from django.db.models.functions import Concat
 from django.urls import reverse
 from django.utils import timezone
 from markdownx.models import MarkdownxField
@@ -20,6 +21,24 @@ class PostQuerySet(models.QuerySet):
     def published(self):
         """What the public sees: published posts whose publication time has come."""
         return self.filter(status=Post.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def listing_version(self):
+        """One row, one value that changes whenever the list of published posts does: how many
+        there are and their latest change. The home page and the previous/next links are cached by
+        it; use it as a Subquery or read it with `.get()`."""
+        return (
+            self.published()
+            .order_by()
+            .annotate(
+                version=Concat(
+                    Func(F("pk"), function="COUNT"),
+                    Value(" "),
+                    Func(F("updated_at"), function="MAX"),
+                    output_field=models.TextField(),
+                )
+            )
+            .values_list("version", flat=True)
+        )
 
 
 class Post(models.Model):
@@ -54,6 +73,9 @@ class Post(models.Model):
         default=timezone.now, help_text="The post stays hidden until this time."
     )
     updated_at = models.DateTimeField(auto_now=True)
+    # PostgreSQL sets it whenever an approved comment of the post is added, changed or removed
+    # (a trigger, see comments' migrations): the post page's caches are keyed by it.
+    comments_changed_at = models.DateTimeField(null=True, editable=False)
     # PostgreSQL keeps the vector current on every write; the title outranks the body.
     search_vector = models.GeneratedField(
         expression=SearchVector("title", weight="A", config=SEARCH_CONFIG)
