@@ -24,14 +24,15 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def test_database_url() -> str:
-    """A URL for the database the test session is using (the test copy, not the real one)."""
+def test_database_url(name: str | None = None) -> str:
+    """A URL for the database the test session is using (the test copy, not the real one), or
+    for another database `name` on the same server."""
     params = connection.get_connection_params()
     host = params.get("host") or "localhost"
     port = params.get("port") or 5432
     user = params.get("user") or "postgres"
     password = params.get("password") or ""
-    name = settings.DATABASES["default"]["NAME"]
+    name = name or settings.DATABASES["default"]["NAME"]
     if host.startswith("/"):
         return f"postgresql://{user}:{password}@/{name}?host={host}&port={port}"
     return f"postgresql://{user}:{password}@{host}:{port}/{name}"
