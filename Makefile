@@ -18,7 +18,7 @@ DB_START := $(BIN)/python -m config.embedded_postgres start
 DB_STOP := $(BIN)/python -m config.embedded_postgres stop
 endif
 
-.PHONY: run test setup db-start db-stop browser lint format lock clean backup restore
+.PHONY: run test setup db-start db-stop browser lint format lock clean backup restore redis loadtest
 
 $(BIN)/.installed: requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -45,9 +45,23 @@ browser:
 	    echo "chromium is missing: install Debian's chromium package (sudo apt-get install chromium)"; exit 1; \
 	  fi; }
 
-test: setup browser
+# The scale-out tests start Debian's redis-server; install it when missing, as for chromium.
+redis:
+	@command -v redis-server >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null; \
+	  else \
+	    echo "redis-server is missing: install Debian's redis-server package (sudo apt-get install redis-server)"; exit 1; \
+	  fi; }
+
+test: setup browser redis
 	$(BIN)/ruff check .
 	@trap '$(DB_STOP)' EXIT; $(BIN)/pytest
+
+# 64 commenters from 127.0.0.2-65 for 30 s against gunicorn (4 workers), two workers killed
+# with SIGKILL on the way; prints the counts. Loopback only, on the test database.
+loadtest: setup
+	$(BIN)/pytest tests/reliability/test_load.py -m loadtest -s -q
 
 db-start: $(BIN)/.installed
 	$(DB_START)
