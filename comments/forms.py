@@ -103,7 +103,7 @@ class CommentForm(forms.Form):
     token = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, post, user=None, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, label_suffix="", **kwargs)
         self.post = post
         self.user = user
         self.rendered_at = None

@@ -136,7 +136,7 @@ def test_reading_a_post_sets_no_cookie(client, post):
 def test_form_has_a_visible_label_for_each_field_and_a_trap_hidden_by_css(client, post):
     response = client.get(post.get_absolute_url())
     for field_id, label in [("id_name", "Name"), ("id_email", "Email"), ("id_body", "Comment")]:
-        assertContains(response, f'<label for="{field_id}">{label}:</label>', html=True)
+        assertContains(response, f'<label for="{field_id}">{label}</label>', html=True)
     assertContains(response, '<div class="form-field comment-form-trap">')
     assertContains(response, 'name="website" autocomplete="off" tabindex="-1"')
     assertNotContains(response, 'type="hidden" name="website"')

@@ -1,0 +1,65 @@
+"""A reader comments, a moderator approves it in the admin, and every reader then sees it."""
+
+import pytest
+from django.urls import reverse
+from playwright.sync_api import expect
+
+from comments.models import Comment
+from tests.browser.test_admin_editor import log_in_to_admin
+from tests.factories import PostFactory, StaffFactory
+from tests.servers import gunicorn
+
+COMMENT = "Thank you for the roadmap: the part on *Kaggle* helped me."
+
+
+@pytest.fixture
+def site(django_db_setup, django_db_blocker):
+    # The browser fills the form faster than any person; the too-fast rule has its own tests.
+    fast_typing = {"COMMENTS_MIN_SUBMIT_SECONDS": "0"}
+    with django_db_blocker.unblock(), gunicorn(workers=2, extra_env=fast_typing) as url:
+        yield url
+
+
+def test_reader_comments_moderator_approves_and_others_see_it_only_then(
+    browser, site, transactional_db
+):
+    post = PostFactory(title="Becoming an ML engineer")
+    moderator = StaffFactory(username="moderator")
+    post_url = site + post.get_absolute_url()
+    contexts = [browser.new_context() for _ in range(3)]
+    reader, someone_else, admin = (context.new_page() for context in contexts)
+
+    reader.goto(post_url)
+    expect(reader.get_by_role("heading", name="Comments (0)")).to_be_visible()
+    reader.get_by_label("Name").fill("Grace")
+    reader.get_by_label("Email").fill("grace@example.com")
+    reader.get_by_label("Comment", exact=True).fill(COMMENT)
+    reader.get_by_role("button", name="Post comment").click()
+
+    expect(reader.get_by_role("status")).to_contain_text("your comment is awaiting moderation")
+    mine = reader.locator(".comment-awaiting")
+    expect(mine).to_contain_text("Awaiting moderation: only you can see it for now.")
+    expect(mine.locator("em")).to_have_text("Kaggle")
+    comment = Comment.objects.get()
+    assert comment.status == "pending"
+
+    someone_else.goto(post_url)
+    expect(someone_else.get_by_role("heading", name="Comments (0)")).to_be_visible()
+    expect(someone_else.get_by_text("helped me")).to_have_count(0)
+
+    log_in_to_admin(admin, site, moderator)
+    admin.goto(site + reverse("admin:comments_comment_changelist"))
+    admin.locator("tr", has_text="grace@example.com").locator("input.action-select").check()
+    admin.get_by_role("combobox", name="Action").select_option(label="Approve selected comments")
+    admin.get_by_role("button", name="Go").click()
+    expect(admin.locator(".messagelist")).to_contain_text("1 comment was approved.")
+
+    someone_else.reload()
+    expect(someone_else.get_by_role("heading", name="Comments (1)")).to_be_visible()
+    shown = someone_else.locator(f"#comment-{comment.pk}")
+    expect(shown).to_contain_text("Grace")
+    expect(shown.locator("em")).to_have_text("Kaggle")
+    reader.reload()
+    expect(reader.locator(f"#comment-{comment.pk}")).not_to_contain_text("Awaiting moderation")
+    for context in contexts:
+        context.close()
