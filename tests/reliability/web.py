@@ -60,24 +60,41 @@ class Reader:
 
 
 class _FormParser(HTMLParser):
+    """The fields a browser would send: checked boxes only, the selected option of a select."""
+
     def __init__(self, page_url):
         super().__init__()
         self.page_url = page_url
         self.forms: list[Form] = []
         self._textarea = None
+        self._select = None
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
         if tag == "form":
             action = urlsplit(urljoin(self.page_url, attrs.get("action") or ""))
             self.forms.append(Form(action.path + (f"?{action.query}" if action.query else "")))
-        elif not self.forms or "name" not in attrs:
             return
-        elif tag == "input" and attrs.get("type") not in ("submit", "button", "checkbox"):
-            self.forms[-1].fields[attrs["name"]] = attrs.get("value") or ""
+        if not self.forms:
+            return
+        fields, name = self.forms[-1].fields, attrs.get("name")
+        if tag == "option" and self._select and "selected" in attrs:
+            fields[self._select] = attrs.get("value") or ""
+        elif not name:
+            return
+        elif tag == "input":
+            kind = attrs.get("type") or "text"
+            if kind in ("submit", "button", "image", "reset", "file"):
+                return
+            if kind in ("checkbox", "radio") and "checked" not in attrs:
+                return
+            fields[name] = attrs.get("value") or ("on" if kind in ("checkbox", "radio") else "")
         elif tag == "textarea":
-            self._textarea = attrs["name"]
-            self.forms[-1].fields[self._textarea] = ""
+            self._textarea = name
+            fields[name] = ""
+        elif tag == "select":
+            self._select = name
+            fields[name] = ""
 
     def handle_data(self, data):
         if self._textarea:
@@ -90,6 +107,8 @@ class _FormParser(HTMLParser):
     def handle_endtag(self, tag):
         if tag == "textarea":
             self._textarea = None
+        elif tag == "select":
+            self._select = None
 
 
 def find_form(html: str, action_path: str, page_url: str = "/") -> Form:
