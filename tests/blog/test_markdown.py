@@ -27,6 +27,13 @@ def test_article_javascript_and_data_links_are_never_links():
     assert "[click](javascript:alert(1))" in html
 
 
+def test_article_table_alignment_is_a_class_because_the_csp_refuses_style_attributes():
+    html = render_article("| Model | Score |\n|:--|--:|\n| A | 0.9 |")
+    assert '<th class="align-left">Model</th>' in html
+    assert '<td class="align-right">0.9</td>' in html
+    assert "style=" not in html
+
+
 def test_comment_links_are_marked_user_generated_and_nofollow():
     html = render_comment("see https://example.com/page and [docs](https://docs.example.com)")
     assert html.count('rel="nofollow ugc noopener"') == 2

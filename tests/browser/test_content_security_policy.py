@@ -40,10 +40,12 @@ def test_editor_writes_previews_and_publishes_a_post_with_no_policy_violation(pa
     page.get_by_label("Title").press("Tab")  # the admin's prepopulate script runs on change
     assert page.get_by_label("Slug").input_value() == "written-under-a-strict-policy"
     page.get_by_label("Description").fill("A post written in the admin with the policy on.")
-    page.locator("textarea.markdownx-editor").fill("Some **bold** words and `code`.")
+    page.locator("textarea.markdownx-editor").fill(
+        "Some **bold** words and `code`.\n\n| Model | Score |\n|:--|--:|\n| A | 0.9 |"
+    )
     preview = page.locator(".markdownx-preview")
     preview.locator("strong", has_text="bold").wait_for()
-    preview.locator("code", has_text="code").wait_for()
+    preview.locator("td.align-right", has_text="0.9").wait_for()
     page.get_by_label("Status").select_option(Post.Status.PUBLISHED)
     page.get_by_role("link", name="Today").click()
     page.get_by_role("link", name="Now").click()
@@ -62,6 +64,8 @@ def test_editor_writes_previews_and_publishes_a_post_with_no_policy_violation(pa
     post = Post.objects.get(slug="written-under-a-strict-policy")
     page.goto(site_url + post.get_absolute_url())
     assert page.locator(".post-body strong").inner_text() == "bold"
+    score = page.locator(".post-body td", has_text="0.9")
+    assert score.evaluate("cell => getComputedStyle(cell).textAlign") == "right"
     assert violations(page) == []
     page.problems.assert_none()
 
