@@ -223,8 +223,9 @@ CONTENT_SECURITY_POLICY = {
 
 # Log-in throttle (django-axes, counted in PostgreSQL so every worker and host sees the same
 # count): 5 failures for one user name, or from one address, lock further attempts out for 15
-# minutes. The address is REMOTE_ADDR (django-ipware is not installed), which is right when
-# gunicorn faces the internet; behind a proxy it is the proxy's, and the user-name lock still holds.
+# minutes. The address is found as for comments (REMOTE_ADDR, or X-Forwarded-For as written by
+# our own proxies when COMMENTS_TRUSTED_PROXY_COUNT says there are some), so that behind a
+# balancer one visitor's failures do not lock out everyone.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
@@ -235,6 +236,7 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_CALLABLE = "config.login_throttle.locked_out"
+AXES_CLIENT_IP_CALLABLE = "comments.views.client_ip"
 # Lockouts are still logged as warnings; this only drops the start-up banner.
 AXES_VERBOSE = False
 

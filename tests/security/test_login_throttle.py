@@ -68,6 +68,28 @@ def test_failures_for_many_user_names_lock_out_the_address(client, editor):
     assert log_in(client, "editor", PASSWORD, address="198.51.100.8").status_code == 302
 
 
+def test_behind_our_proxy_one_visitors_failures_do_not_lock_out_the_others(
+    client, editor, settings
+):
+    """The address is the one our proxy saw (as for comments), not the proxy's own."""
+    settings.COMMENTS_TRUSTED_PROXY_COUNT = 1
+    proxy = "10.0.0.1"
+    for number in range(5):
+        client.post(
+            reverse("admin:login"),
+            {"username": f"guess{number}", "password": "wrong"},
+            REMOTE_ADDR=proxy,
+            HTTP_X_FORWARDED_FOR="198.51.100.7",
+        )
+    response = client.post(
+        reverse("admin:login"),
+        {"username": "editor", "password": PASSWORD},
+        REMOTE_ADDR=proxy,
+        HTTP_X_FORWARDED_FOR="198.51.100.8",
+    )
+    assert response.status_code == 302
+
+
 def test_the_lockout_lifts_once_the_failures_are_fifteen_minutes_old(client, editor):
     for _ in range(5):
         log_in(client, "editor", "wrong")
