@@ -3,6 +3,8 @@
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
@@ -150,3 +152,20 @@ def test_previous_and_next_links_follow_publication_order(client):
 def test_a_lone_post_has_no_previous_or_next_links(client):
     post = PostFactory()
     assertNotContains(client.get(post.get_absolute_url()), 'class="post-nav"')
+
+
+def test_post_page_queries_do_not_grow_with_the_number_of_posts_or_headings(client):
+    def queries_for(post):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(post.get_absolute_url()).status_code == 200
+        return len(queries)
+
+    now = timezone.now()
+    PostFactory(published_at=now - timedelta(days=9))
+    between_two = PostFactory(published_at=now - timedelta(days=8))
+    PostFactory(published_at=now - timedelta(days=7))
+    baseline = queries_for(between_two)
+    PostFactory.create_batch(5, published_at=now - timedelta(days=1))
+    long_outline = "\n\n".join(f"## Part {n}\n\nText." for n in range(30))
+    busy = PostFactory(body=long_outline, published_at=now - timedelta(days=5))
+    assert queries_for(busy) == baseline

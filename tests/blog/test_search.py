@@ -58,6 +58,15 @@ def test_search_finds_words_in_any_form(client, guide):
     assert list(search_posts("kaggle competition")) == [guide]
 
 
+def test_search_follows_an_edit_as_soon_as_it_is_saved(client):
+    """The vector is a stored generated column: PostgreSQL recomputes it on every write."""
+    post = PostFactory(title="Notes", body="About gradient descent.")
+    post.body = "About stochastic optimisers."
+    post.save()
+    assert list(search_posts("optimisers")) == [post]
+    assert list(search_posts("gradient")) == []
+
+
 def test_drafts_are_never_found(client):
     PostFactory(title="Secret quantum plans", status=Post.Status.DRAFT)
     assert list(search_posts("quantum")) == []
