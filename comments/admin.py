@@ -59,7 +59,11 @@ class CommentAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         # The post's full text is not needed to list or moderate its comments.
-        return super().get_queryset(request).defer("post__body", "post__body_html")
+        return (
+            super()
+            .get_queryset(request)
+            .defer("post__body", "post__body_html", "post__body_text", "post__search_vector")
+        )
 
     def has_add_permission(self, request):
         return False  # comments come from readers, through the post page
