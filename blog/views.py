@@ -1,34 +1,57 @@
+from django.db.models import Subquery
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView
 
+from blog.caching import ConditionalPageMixin, comment_token_period
 from blog.forms import SearchForm
 from blog.models import Post
 from blog.search import search_posts
 
 
-class PostListView(ListView):
+class PostListView(ConditionalPageMixin, ListView):
     paginate_by = 10
 
     def get_queryset(self):
         # A method, not a class attribute: published() reads the clock on every request.
         return Post.objects.published().select_related("author")
 
+    def page_version(self):
+        return Post.objects.listing_version().get()
 
-class PostDetailView(DetailView):
+
+class PostDetailView(ConditionalPageMixin, DetailView):
     def get_queryset(self):
-        return Post.objects.published().select_related("author").defer("body", "body_text")
+        # Everything the page's version is made of comes with the post, in one query.
+        return (
+            Post.objects.published()
+            .select_related("author")
+            .defer("body", "body_text", "search_vector")
+            .annotate(listing_version=Subquery(Post.objects.listing_version()))
+        )
+
+    def get_object(self, queryset=None):
+        # page_version() may have read it already, to answer 304 or build the page.
+        if getattr(self, "object", None) is None:
+            self.object = super().get_object(queryset)
+        return self.object
+
+    def page_version(self):
+        post = self.get_object()
+        return (
+            post.pk,
+            post.updated_at,
+            post.comments_changed_at,
+            post.listing_version,
+            comment_token_period(),
+        )
 
     def get_context_data(self, **kwargs):
         post = self.object
         url = self.request.build_absolute_uri(post.get_absolute_url())
         return super().get_context_data(
-            canonical_url=url,
-            structured_data=post.structured_data(url),
-            previous_post=post.previous_published(),
-            next_post=post.next_published(),
-            **kwargs,
+            canonical_url=url, structured_data=post.structured_data(url), **kwargs
         )
 
 

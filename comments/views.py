@@ -77,7 +77,8 @@ def render_post_page(request, post, form, status):
     """Show the post page again with the reader's form, so nothing they typed is lost."""
     view = PostDetailView()
     view.setup(request, slug=post.slug)
-    view.object = post
+    # The view's own query: it brings what the page's fragment caches are keyed by.
+    view.object = view.get_object()
     return view.render_to_response(view.get_context_data(comment_form=form), status=status)
 
 

@@ -79,7 +79,7 @@ MIDDLEWARE = [
     "config.logs.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "config.staticfiles.StaticFilesMiddleware",
     "config.db_routers.PinToPrimaryMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -151,6 +151,15 @@ else:
         }
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# The one exception: rendered fragments of the public pages ({% cache %} uses this alias), kept in
+# each worker's memory. Their keys hold the version of what they show (a post's and its comments'
+# last change), so an edit or a moderation changes the key and nothing needs invalidating across
+# workers or hosts; a fetch from here costs microseconds, from the shared cache a round trip.
+CACHES["template_fragments"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "template-fragments",
+    "OPTIONS": {"MAX_ENTRIES": 1000},
+}
 # Messages ride in a cookie (falling back to the session): any host can show them.
 MESSAGE_STORAGE = "django.contrib.messages.storage.fallback.FallbackStorage"
 

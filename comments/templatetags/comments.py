@@ -21,15 +21,21 @@ def approved_comment_count(post):
 
 @register.inclusion_tag("comments/list.html", takes_context=True)
 def render_comments(context, post):
-    """One page of approved threads (a fixed number of queries however many there are), and the
-    reader's own comments that still await moderation, which only they see."""
+    """One page of approved threads (a fixed number of queries however many there are): the same
+    for every reader, so the post page caches it."""
     request = context["request"]
     approved = Comment.objects.approved().select_related("user")
     threads = approved.filter(post=post, parent=None).prefetch_related(
         Prefetch("replies", queryset=approved, to_attr="approved_replies")
     )
     page = Paginator(threads, settings.COMMENTS_PER_PAGE).get_page(request.GET.get("comment_page"))
-    own_ids = own_comment_ids(request)
+    return {"post": post, "page": page}
+
+
+@register.inclusion_tag("comments/awaiting.html", takes_context=True)
+def render_awaiting_comments(context, post):
+    """The reader's own comments that still await moderation, which only they see."""
+    own_ids = own_comment_ids(context["request"])
     awaiting = (
         Comment.objects.filter(post=post, pk__in=own_ids)
         .exclude(status__in=[Comment.Status.APPROVED, Comment.Status.REJECTED])
@@ -37,7 +43,7 @@ def render_comments(context, post):
         if own_ids
         else []
     )
-    return {"post": post, "page": page, "awaiting": awaiting}
+    return {"awaiting": awaiting}
 
 
 @register.inclusion_tag("comments/form.html", takes_context=True)
