@@ -33,6 +33,17 @@ def _table_alignment_as_class(state):
             token.attrSet("class", "align-" + style.removeprefix("text-align:"))
 
 
+def _scrollable_blocks_focusable(state):
+    """Let keyboard users scroll wide code and tables: the scrolling box must take focus.
+
+    Fenced code puts the attribute on its <code> and indented code on its <pre>; either way the
+    scrolling <pre> holds something focusable, which is what keyboards (and axe) need.
+    """
+    for token in state.tokens:
+        if token.type in ("fence", "code_block", "table_open"):
+            token.attrSet("tabindex", "0")
+
+
 @cache
 def _article_parser() -> MarkdownIt:
     parser = (
@@ -42,6 +53,7 @@ def _article_parser() -> MarkdownIt:
         .use(anchors_plugin, min_level=2, max_level=4)
     )
     parser.core.ruler.push("table_alignment_as_class", _table_alignment_as_class)
+    parser.core.ruler.push("scrollable_blocks_focusable", _scrollable_blocks_focusable)
     return parser
 
 
@@ -67,7 +79,9 @@ def render_article(text: str) -> str:
             "h3": {"id"},
             "h4": {"id"},
             "ol": {"start"},
-            "code": {"class"},
+            "code": {"class", "tabindex"},
+            "pre": {"tabindex"},
+            "table": {"tabindex"},
         },  # fmt: skip
         allowed_classes={"td": ALIGNMENT_CLASSES, "th": ALIGNMENT_CLASSES},
         url_schemes=URL_SCHEMES,

@@ -50,3 +50,10 @@ def test_comment_headings_and_images_are_not_rendered():
     html = render_comment("# Big\n\n![pic](https://example.com/x.png)")
     assert "<h1" not in html
     assert "<img" not in html
+
+
+def test_article_code_blocks_and_tables_can_take_keyboard_focus_to_scroll():
+    html = render_article("```python\nx = 1\n```\n\n    indented\n\n| a |\n|---|\n| 1 |")
+    assert '<pre><code tabindex="0" class="language-python">' in html
+    assert '<pre tabindex="0"><code>indented' in html
+    assert '<table tabindex="0">' in html

@@ -12,6 +12,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from blog.models import Post
+from tests.factories import PostFactory
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "screenshots"
 VIEWPORTS = {"phone": {"width": 375, "height": 740}, "desktop": {"width": 1280, "height": 900}}
@@ -127,3 +128,25 @@ def test_printed_post_keeps_the_article_and_drops_navigation_and_forms(
     expect(page.get_by_role("heading", name=guide.title, level=1)).to_be_visible()
     expect(page.locator(".post-body")).to_be_visible()
     page.screenshot(path=screenshots / "post-print.png", full_page=True)
+
+
+def test_wide_code_and_tables_scroll_inside_the_article_by_keyboard_too(page, site_url):
+    columns = range(25)
+    wide_table = "\n".join(
+        [
+            "| " + " | ".join(f"column {n}" for n in columns) + " |",
+            "|" + "---|" * len(columns),
+            "| " + " | ".join("value" for _ in columns) + " |",
+        ]
+    )
+    long_line = "model.fit(" + ", ".join(f"argument_{n}=None" for n in range(20)) + ")"
+    post = PostFactory(body=f"Wide things.\n\n```python\n{long_line}\n```\n\n{wide_table}\n")
+    page.set_viewport_size(VIEWPORTS["phone"])
+    page.goto(site_url + post.get_absolute_url())
+    assert page.evaluate("document.documentElement.scrollWidth") <= VIEWPORTS["phone"]["width"]
+    results = Axe().run(page)
+    assert results.violations_count == 0, results.generate_report()
+    page.locator(".post-body table").focus()
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("document.querySelector('.post-body table').scrollLeft > 0")
+    page.problems.assert_none()
