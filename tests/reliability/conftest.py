@@ -7,22 +7,31 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 import warnings
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 import redis
+from django.urls import reverse
 
+from blog.management.commands.loadposts import parse_post_file
 from tests.servers import PROJECT_DIR, free_port
 
+# The guide, which own_postgres loads: the post these tests read and comment on.
+GUIDE = parse_post_file(next(Path(PROJECT_DIR, "fixtures", "posts").glob("*.md")))
+POST_PATH = reverse("blog:post-detail", kwargs={"slug": GUIDE["slug"]})
+COMMENT_PATH = reverse("comments:post-comment", kwargs={"slug": GUIDE["slug"]})
 
-def manage(*args: str, database_url: str) -> None:
+
+def manage(*args: str, database_url: str, env: dict | None = None) -> None:
     """Run a management command in its own process against another database."""
     subprocess.run(  # noqa: S603 (our own manage.py, fixed arguments)
         [sys.executable, "manage.py", *args],
         cwd=PROJECT_DIR,
-        env={**os.environ, "DATABASE_URL": database_url},
+        env={**os.environ, "DATABASE_URL": database_url, **(env or {})},
         check=True,
         stdout=subprocess.DEVNULL,
     )
@@ -49,13 +58,21 @@ class OwnPostgres:
 
 
 @pytest.fixture(scope="module")
-def own_postgres(tmp_path_factory):
+def postgres_folder():
+    """A folder for PostgreSQL's data, outside pytest's temporary folders: every pytest run makes
+    those private to root, which locks out PostgreSQL's own user while the server runs."""
+    with tempfile.TemporaryDirectory(prefix="blog-tests-postgres-") as folder:
+        yield Path(folder)
+
+
+@pytest.fixture(scope="module")
+def own_postgres(postgres_folder):
     with warnings.catch_warnings():
         # pgserver wants XDG_RUNTIME_DIR for its lock file and says so; /tmp does as well.
         warnings.simplefilter("ignore")
         import pgserver
 
-        server = pgserver.get_server(tmp_path_factory.mktemp("postgres") / "data", "delete")
+        server = pgserver.get_server(postgres_folder / "primary", "delete")
     own = OwnPostgres(server)
     server.psql("CREATE DATABASE blog;")
     manage("migrate", "--noinput", database_url=own.url())

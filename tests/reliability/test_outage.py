@@ -5,21 +5,15 @@ The site here is gunicorn serving a PostgreSQL of the tests' own (see conftest.p
 stop and start; the shared one is never touched.
 """
 
-import time
-from pathlib import Path
-
 import psycopg
 import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from blog.management.commands.loadposts import parse_post_file
-from tests.reliability.web import Reader, find_form
-from tests.servers import PROJECT_DIR, gunicorn_server
+from tests.reliability.conftest import COMMENT_PATH, POST_PATH
+from tests.reliability.web import Reader, find_form, until
+from tests.servers import gunicorn_server
 
-GUIDE = parse_post_file(next(Path(PROJECT_DIR, "fixtures", "posts").glob("*.md")))
-POST_PATH = reverse("blog:post-detail", kwargs={"slug": GUIDE["slug"]})
-COMMENT_PATH = reverse("comments:post-comment", kwargs={"slug": GUIDE["slug"]})
 HEALTH_PATH = reverse("health")
 
 
@@ -31,12 +25,8 @@ def site(own_postgres):
         yield server
 
 
-def until_healthy(reader: Reader, attempts: int = 300) -> None:
-    for _ in range(attempts):
-        if reader.get(HEALTH_PATH).status == 200:
-            return
-        time.sleep(0.1)
-    raise AssertionError("/healthz did not answer 200 after PostgreSQL came back")
+def until_healthy(reader: Reader) -> None:
+    until(lambda: reader.get(HEALTH_PATH).status == 200, "/healthz to answer 200 again")
 
 
 def comments_with_body(own_postgres, body: str) -> int:

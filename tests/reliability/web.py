@@ -2,6 +2,7 @@
 (cookies, forms), from a loopback address of the test's choice, without following redirects."""
 
 import http.client
+import time
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from http.cookies import SimpleCookie
@@ -119,3 +120,12 @@ def find_form(html: str, action_path: str, page_url: str = "/") -> Form:
         if urlsplit(form.action).path == action_path:
             return form
     raise AssertionError(f"no form posting to {action_path} on the page")
+
+
+def until(condition, what: str, seconds: float = 30) -> None:
+    """Poll `condition` until it holds; fail, naming `what` was awaited, after `seconds`."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"waited {seconds} s for {what}")
+        time.sleep(0.1)

@@ -1,0 +1,114 @@
+"""With DATABASE_REPLICA_URL, the public pages read from a streaming replica; writes, the admin
+and a reader who has just written read from the primary.
+
+The primary is the tests' own PostgreSQL (conftest.py); the replica is a real hot standby of it
+(pg_basebackup), whose replay these tests pause to make it lag.
+"""
+
+import shutil
+
+import psycopg
+import pytest
+from django.urls import reverse
+
+from comments.views import OWN_COMMENTS_COOKIE
+from config.db_routers import PIN_COOKIE
+from tests.reliability.conftest import COMMENT_PATH, POST_PATH, manage
+from tests.reliability.web import Reader, find_form, until
+from tests.servers import gunicorn_server
+
+PASSWORD = "a moderator's long password"
+
+
+@pytest.fixture(scope="module")
+def replica(own_postgres, postgres_folder):
+    """A hot standby of own_postgres, streaming from it; yields a psycopg-style URL."""
+    from pgserver import pg_basebackup, pg_ctl
+    from pgserver.utils import ensure_prefix_permissions
+
+    folder = postgres_folder / "replica"
+    folder.mkdir()
+    data, sockets = folder / "data", folder / "sockets"
+    sockets.mkdir()
+    user = own_postgres.server.system_user  # PostgreSQL's own user when the tests run as root
+    if user:
+        ensure_prefix_permissions(folder)
+        shutil.chown(folder, user)
+        shutil.chown(sockets, user)
+    primary = own_postgres.server.get_postmaster_info().socket_dir
+    backup = ["-D", str(data), "-R", "--checkpoint=fast", "-d", f"host={primary} user=postgres"]
+    pg_basebackup(backup, user=user)
+    # Its own socket folder: the primary's socket lock file came along with the copy.
+    start = ["-w", "-o", '-h ""', "-o", f"-k {sockets}", "-l", str(folder / "log"), "start"]
+    pg_ctl(start, pgdata=data, user=user, timeout=60)
+    yield f"postgresql://postgres@/blog?host={sockets}"
+    pg_ctl(["-w", "-m", "fast", "stop"], pgdata=data, user=user)
+
+
+@pytest.fixture(scope="module")
+def site(own_postgres, replica):
+    manage(
+        "createsuperuser",
+        "--noinput",
+        "--username=moderator",
+        "--email=moderator@example.com",
+        database_url=own_postgres.url(),
+        env={"DJANGO_SUPERUSER_PASSWORD": PASSWORD},
+    )
+    env = {
+        "DATABASE_URL": own_postgres.url(),
+        "DATABASE_REPLICA_URL": replica,
+        "COMMENTS_MIN_SUBMIT_SECONDS": "0",
+    }
+    with gunicorn_server(workers=2, extra_env=env) as server:
+        yield server
+
+
+@pytest.fixture
+def lagging(replica):
+    """Pause the replica's replay (it falls behind the primary); resume it afterwards."""
+    with psycopg.connect(replica, autocommit=True) as standby:
+        standby.execute("SELECT pg_wal_replay_pause()")
+        yield
+        standby.execute("SELECT pg_wal_replay_resume()")
+
+
+def test_health_checks_the_primary_and_the_replica(site):
+    assert Reader(site.url).get(reverse("health")).status == 200
+
+
+def test_a_reader_who_has_commented_reads_the_primary_others_the_lagging_replica(site, lagging):
+    writer = Reader(site.url, address="127.0.2.1")
+    form = find_form(writer.get(POST_PATH).text, COMMENT_PATH)
+    body = "Written to the primary while the replica lags."
+    form.fields.update(name="Edsger", email="edsger@example.com", body=body)
+
+    assert writer.post(form.action, form.fields).status == 303
+
+    # The writer's next page comes from the primary: their comment awaits moderation there.
+    assert PIN_COOKIE in writer.cookies
+    assert body in writer.get(POST_PATH).text
+    # The same browser without the pin reads the replica, which has not replayed it yet.
+    unpinned = Reader(site.url, address="127.0.2.1")
+    unpinned.cookies = {OWN_COMMENTS_COOKIE: writer.cookies[OWN_COMMENTS_COOKIE]}
+    assert body not in unpinned.get(POST_PATH).text
+
+    moderator = Reader(site.url, address="127.0.2.2")
+    login = reverse("admin:login")
+    form = find_form(moderator.get(login).text, login, page_url=login)
+    form.fields.update(username="moderator", password=PASSWORD)
+    assert moderator.post(form.action, form.fields).status == 302
+    changelist = reverse("admin:comments_comment_changelist")
+    assert body in moderator.get(changelist).text, "moderation reads the primary"
+
+
+def test_the_replica_serves_the_comment_once_it_has_replayed_it(site, replica):
+    writer = Reader(site.url, address="127.0.2.3")
+    form = find_form(writer.get(POST_PATH).text, COMMENT_PATH)
+    body = "Replayed by the replica in a moment."
+    form.fields.update(name="Barbara", email="barbara@example.com", body=body)
+    assert writer.post(form.action, form.fields).status == 303
+
+    unpinned = Reader(site.url, address="127.0.2.3")
+    unpinned.cookies = {OWN_COMMENTS_COOKIE: writer.cookies[OWN_COMMENTS_COOKIE]}
+    until(lambda: body in unpinned.get(POST_PATH).text, "the replica to replay the comment")
