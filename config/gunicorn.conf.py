@@ -9,4 +9,12 @@ timeout = 30
 graceful_timeout = 20
 # No access log: Django logs one JSON line per request (config.logs.RequestLogMiddleware).
 accesslog = None
+# gunicorn's own lines (start, stop, a worker killed or timed out) in the same JSON on stderr.
+logconfig_dict = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"json": {"()": "config.logs.JsonFormatter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json"}},
+    "loggers": {"gunicorn.error": {"handlers": ["console"], "level": "INFO", "propagate": False}},
+}
 # Server header is gunicorn's own, without a version.
