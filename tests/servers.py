@@ -69,10 +69,11 @@ def gunicorn(workers: int = 2, extra_env: dict | None = None):
 
 
 @contextmanager
-def gunicorn_server(workers: int = 2, extra_env: dict | None = None):
+def gunicorn_server(workers: int = 2, extra_env: dict | None = None, stderr=None):
     """Start `gunicorn` as gunicorn() does; yield the GunicornServer (its URL and master process).
 
-    `extra_env` may set DATABASE_URL to serve another database than the test one."""
+    `extra_env` may set DATABASE_URL to serve another database than the test one; `stderr` (a
+    file) receives the server's log instead of the test's own stderr."""
     port = free_port()
     env = {
         **os.environ,
@@ -91,6 +92,7 @@ def gunicorn_server(workers: int = 2, extra_env: dict | None = None):
         ],
         cwd=PROJECT_DIR,
         env=env,
+        stderr=stderr,
     )
     base_url = f"http://127.0.0.1:{port}"
     try:

@@ -5,6 +5,8 @@ The site here is gunicorn serving a PostgreSQL of the tests' own (see conftest.p
 stop and start; the shared one is never touched.
 """
 
+import json
+
 import psycopg
 import pytest
 from django.conf import settings
@@ -18,11 +20,21 @@ HEALTH_PATH = reverse("health")
 
 
 @pytest.fixture(scope="module")
-def site(own_postgres):
+def site(own_postgres, tmp_path_factory):
     # The "too fast" rule would make a comment resent at once spam; this is not what is tested.
     env = {"DATABASE_URL": own_postgres.url(), "COMMENTS_MIN_SUBMIT_SECONDS": "0"}
-    with gunicorn_server(workers=2, extra_env=env) as server:
+    log = tmp_path_factory.mktemp("outage") / "gunicorn.log"
+    with (
+        log.open("w") as stderr,
+        gunicorn_server(workers=2, extra_env=env, stderr=stderr) as server,
+    ):
+        server.log = log
         yield server
+
+
+def logged_errors(site) -> list[dict]:
+    lines = [json.loads(line) for line in site.log.read_text().splitlines()]
+    return [line for line in lines if line["level"] == "error"]
 
 
 def until_healthy(reader: Reader) -> None:
@@ -54,6 +66,8 @@ def test_site_answers_503_while_postgresql_is_down_and_recovers_without_restart(
     assert settings.BLOG_TITLE in page.text
     assert "Traceback" not in page.text
     assert health.status == 503
+    (error, *_) = [line for line in logged_errors(site) if line["logger"] == "django.request"]
+    assert "OperationalError" in error["traceback"], "the traceback goes to the log"
 
     until_healthy(reader)
     # Every worker reconnects on its own: no request after recovery fails.
