@@ -130,6 +130,10 @@ if DATABASE_REPLICA_URL:
     DATABASE_ROUTERS = ["config.db_routers.PrimaryReplicaRouter"]
 # How long a reader who has just written reads from the primary: longer than the replica's lag.
 DATABASE_REPLICA_PIN_SECONDS = int(os.environ.get("DATABASE_REPLICA_PIN_SECONDS", 10))
+# An unreachable server fails a request within seconds (the 503 page) rather than holding the
+# worker until gunicorn's timeout kills it; a URL's own ?connect_timeout= wins.
+for database in DATABASES.values():
+    database.setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
 
 # One cache shared by every worker and host: Redis when there is one, otherwise a table in
 # PostgreSQL (`manage.py createcachetable`, run by `make setup`). Never a per-process cache.
@@ -139,6 +143,8 @@ if REDIS_URL:
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
+            # Fail fast, as for the database, when Redis is away.
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
         }
     }
     # Sessions are read from Redis and written through to PostgreSQL, so none is lost with it.

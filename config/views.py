@@ -2,6 +2,7 @@
 
 import sys
 
+import redis
 from django import forms
 from django.db import DatabaseError, InterfaceError, OperationalError, connections
 from django.http import HttpResponse
@@ -14,8 +15,8 @@ from django.views.decorators.cache import never_cache
 from comments.forms import CommentForm
 from config.context_processors import site
 
-# What PostgreSQL raises while it is down, restarting or failing over: worth a retry.
-DATABASE_OUTAGES = (OperationalError, InterfaceError)
+# What PostgreSQL or Redis raise while down, restarting or failing over: worth a retry.
+OUTAGES = (OperationalError, InterfaceError, redis.ConnectionError, redis.TimeoutError)
 RETRY_AFTER_SECONDS = 5
 
 
@@ -32,9 +33,9 @@ def health(request):
 
 
 def server_error(request):
-    """Django's 500 page, or the 503 page when the error is a database outage."""
+    """Django's 500 page, or the 503 page when PostgreSQL or Redis is unreachable."""
     error = sys.exc_info()[1]
-    if isinstance(error, DATABASE_OUTAGES):
+    if isinstance(error, OUTAGES):
         return service_unavailable(request)
     return defaults.server_error(request)
 

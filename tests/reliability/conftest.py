@@ -83,38 +83,62 @@ def own_postgres(postgres_folder):
     server.cleanup()
 
 
+class OwnRedis:
+    """Debian's redis-server on a free loopback port, keeping nothing on disk."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process = None
+
+    def start(self) -> None:
+        executable = shutil.which("redis-server")
+        if executable is None:
+            pytest.fail("redis-server is not installed: `make test` installs it (as root).")
+        self.process = subprocess.Popen(  # noqa: S603 (Debian's redis-server, fixed arguments)
+            [
+                executable,
+                "--bind", "127.0.0.1",
+                "--port", str(self.port),
+                "--dir", str(self.folder),
+                "--save", "",
+                "--appendonly", "no",
+            ],
+            stdout=subprocess.DEVNULL,
+        )  # fmt: skip
+        client = redis.Redis.from_url(self.url)
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                client.ping()
+                return
+            except redis.ConnectionError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=30)
+
+
+@pytest.fixture
+def own_redis(tmp_path):
+    """A Redis of one test's own, which it may stop and start."""
+    server = OwnRedis(tmp_path)
+    server.start()
+    yield server
+    if server.process.poll() is None:
+        server.stop()
+
+
 @pytest.fixture(scope="module")
 def redis_url(tmp_path_factory):
-    """Debian's redis-server on a free loopback port, keeping nothing on disk."""
-    executable = shutil.which("redis-server")
-    if executable is None:
-        pytest.fail("redis-server is not installed: `make test` installs it (as root).")
-    port = free_port()
-    process = subprocess.Popen(  # noqa: S603 (Debian's redis-server, fixed arguments)
-        [
-            executable,
-            "--bind", "127.0.0.1",
-            "--port", str(port),
-            "--dir", str(tmp_path_factory.mktemp("redis")),
-            "--save", "",
-            "--appendonly", "no",
-        ],
-        stdout=subprocess.DEVNULL,
-    )  # fmt: skip
-    url = f"redis://127.0.0.1:{port}/0"
-    client = redis.Redis.from_url(url)
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            client.ping()
-            break
-        except redis.ConnectionError:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.05)
-    yield url
-    process.terminate()
-    process.wait(timeout=30)
+    server = OwnRedis(tmp_path_factory.mktemp("redis"))
+    server.start()
+    yield server.url
+    server.stop()
 
 
 def pytest_collection_modifyitems(config, items):

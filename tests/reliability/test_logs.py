@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from comments.models import Comment
 from tests.factories import CommentFactory, StaffFactory
-from tests.reliability.web import Reader, find_form
+from tests.reliability.web import Reader
 from tests.servers import gunicorn_server
 
 PASSWORD = "correct horse battery staple"  # tests.factories.UserFactory's
@@ -55,10 +55,7 @@ def test_a_moderation_action_in_the_admin_is_one_json_line(logged_site):
     comment = CommentFactory(status=Comment.Status.PENDING)
     StaffFactory(username="moderator")
     moderator = Reader(url)
-    login = reverse("admin:login")
-    form = find_form(moderator.get(login).text, login, page_url=login)
-    form.fields.update(username="moderator", password=PASSWORD)
-    assert moderator.post(form.action, form.fields).status == 302
+    assert moderator.log_in("moderator", PASSWORD) == 302
 
     changelist = reverse("admin:comments_comment_changelist")
     approve = {

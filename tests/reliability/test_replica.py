@@ -94,10 +94,7 @@ def test_a_reader_who_has_commented_reads_the_primary_others_the_lagging_replica
     assert body not in unpinned.get(POST_PATH).text
 
     moderator = Reader(site.url, address="127.0.2.2")
-    login = reverse("admin:login")
-    form = find_form(moderator.get(login).text, login, page_url=login)
-    form.fields.update(username="moderator", password=PASSWORD)
-    assert moderator.post(form.action, form.fields).status == 302
+    assert moderator.log_in("moderator", PASSWORD) == 302
     changelist = reverse("admin:comments_comment_changelist")
     assert body in moderator.get(changelist).text, "moderation reads the primary"
 

@@ -30,13 +30,6 @@ def hosts(django_db_setup, django_db_blocker, redis_url):
         yield first.url, second.url
 
 
-def log_in(reader: Reader, username: str, password: str) -> int:
-    path = reverse("admin:login")
-    form = find_form(reader.get(path).text, path, page_url=path)
-    form.fields.update(username=username, password=password)
-    return reader.post(form.action, form.fields).status
-
-
 def test_flood_limit_counts_comments_sent_through_either_host(hosts, transactional_db):
     post = PostFactory()
     path = reverse("comments:post-comment", kwargs={"slug": post.slug})
@@ -55,19 +48,19 @@ def test_login_throttle_counts_failures_on_either_host(hosts, transactional_db):
     readers = [Reader(url, address="127.0.1.2") for url in hosts]
 
     statuses = [
-        log_in(readers[attempt % 2], "editor", "wrong")
+        readers[attempt % 2].log_in("editor", "wrong")
         for attempt in range(settings.AXES_FAILURE_LIMIT)
     ]
 
     assert statuses == [200] * (settings.AXES_FAILURE_LIMIT - 1) + [429]
-    assert log_in(readers[0], "editor", PASSWORD) == 429
-    assert log_in(readers[1], "editor", PASSWORD) == 429
+    assert readers[0].log_in("editor", PASSWORD) == 429
+    assert readers[1].log_in("editor", PASSWORD) == 429
 
 
 def test_a_session_started_on_one_host_is_good_on_the_other(hosts, transactional_db, redis_url):
     StaffFactory(username="editor")
     first = Reader(hosts[0], address="127.0.1.3")
-    assert log_in(first, "editor", PASSWORD) == 302
+    assert first.log_in("editor", PASSWORD) == 302
     session_key = first.cookies[settings.SESSION_COOKIE_NAME]
     second = Reader(hosts[1], address="127.0.1.3")
     second.cookies = dict(first.cookies)
@@ -87,7 +80,7 @@ def test_a_post_edited_through_one_host_shows_changed_on_both(hosts, transaction
     for reader in readers:
         assert "The title before" in reader.get(post.get_absolute_url()).text
 
-    assert log_in(editor, "editor", PASSWORD) == 302
+    assert editor.log_in("editor", PASSWORD) == 302
     change = reverse("admin:blog_post_change", args=[post.pk])
     form = find_form(editor.get(change).text, change, page_url=change)
     form.fields["title"] = "The title after"

@@ -8,6 +8,8 @@ from html.parser import HTMLParser
 from http.cookies import SimpleCookie
 from urllib.parse import urlencode, urljoin, urlsplit
 
+from django.urls import reverse
+
 
 @dataclass
 class Response:
@@ -40,6 +42,13 @@ class Reader:
         body = urlencode(fields)
         headers = {"Content-Type": "application/x-www-form-urlencoded"}
         return self.request("POST", path, body, headers)
+
+    def log_in(self, username: str, password: str) -> int:
+        """Send the admin's log-in form; 302 is a success."""
+        path = reverse("admin:login")
+        form = find_form(self.get(path).text, path, page_url=path)
+        form.fields.update(username=username, password=password)
+        return self.post(form.action, form.fields).status
 
     def request(self, method, path, body=None, headers=None) -> Response:
         headers = dict(headers or {})
