@@ -18,7 +18,7 @@ DB_START := $(BIN)/python -m config.embedded_postgres start
 DB_STOP := $(BIN)/python -m config.embedded_postgres stop
 endif
 
-.PHONY: run test setup db-start db-stop browser lint format lock clean backup restore redis loadtest
+.PHONY: run test setup db-start db-stop browser lint format lock clean backup restore redis loadtest bench bench-tools
 
 $(BIN)/.installed: requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -62,6 +62,21 @@ test: setup browser redis
 # with SIGKILL on the way; prints the counts. Loopback only, on the test database.
 loadtest: setup
 	$(BIN)/pytest tests/reliability/test_load.py -m loadtest -s -q
+
+# wrk and nginx for `make bench`: installed when missing, as for chromium.
+bench-tools:
+	@command -v wrk >/dev/null 2>&1 && { command -v nginx || test -x /usr/sbin/nginx; } >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk nginx-light >/dev/null; \
+	  else \
+	    echo "wrk or nginx is missing: install Debian's wrk and nginx-light (sudo apt-get install wrk nginx-light)"; exit 1; \
+	  fi; }
+
+# The post page served by gunicorn against nginx serving its bytes, and the other figures of
+# docs/performance.md. About 4 minutes, loopback only, in a database of its own (<name>_bench):
+# the site's own data is never touched.
+bench: $(BIN)/.installed bench-tools
+	$(BIN)/python bench/run.py
 
 db-start: $(BIN)/.installed
 	$(DB_START)

@@ -1,0 +1,520 @@
+"""`make bench`: how close the post page served by gunicorn comes to nginx serving its bytes.
+
+From scratch, in a database of its own (the server's `<name>_bench`, dropped and created again;
+the site's own database is never touched): migrate, load the guide, add 50 approved comments to
+it and a copy of it with 10,000, then start gunicorn as `make run` does with production settings
+(behind a TLS proxy, as X-Forwarded-Proto says), and nginx on loopback with its own config and
+pid file in a temporary folder, serving the post page's bytes as a static file.
+
+wrk then measures, interleaved and repeated (3 rounds of 10 s at 64 connections by default):
+the post page, the same bytes from nginx, a 304 revalidation, the home page, the search page and
+the post with 10,000 comments. Then 16 posters send comments, each from loopback addresses of
+its own, each comment with a fresh token from the page, sent after the "too fast" delay, and
+moving to a new address before the flood limit would refuse it. It prints req/s and p99 for each,
+the checks (every comment answered 303 is in the database, no 5xx), each worker's memory, and
+last the ratio of the post page to nginx. Loopback only; every run is bounded by a timeout.
+
+    .venv/bin/python bench/run.py [--seconds 10] [--rounds 3] [--connections 64]
+"""
+
+import argparse
+import http.client
+import json
+import os
+import re
+import secrets
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(PROJECT_DIR))
+
+import psycopg  # noqa: E402 (after the project is on the path)
+
+from config import embedded_postgres  # noqa: E402
+
+PYTHON = Path(sys.executable)
+GUNICORN = PYTHON.with_name("gunicorn")
+FORWARDED = ("X-Forwarded-Proto", "https")
+POSTERS = 16
+TOKENS_PER_POSTER = 200
+TOKEN = re.compile(r'name="token" value="([^"]+)"')
+COMMENT_ID = re.compile(r"#comment-(\d+)$")
+
+
+@dataclass
+class WrkResult:
+    requests_per_second: float
+    p50_ms: float
+    p99_ms: float
+    errors: int  # non-2xx/3xx answers and socket errors
+
+
+@dataclass
+class Target:
+    name: str
+    url: str
+    headers: list = field(default_factory=list)
+    results: list = field(default_factory=list)
+
+    def median(self, attribute: str) -> float:
+        return statistics.median(getattr(result, attribute) for result in self.results)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def run(command, env=None, timeout=600, capture=False):
+    return subprocess.run(  # noqa: S603 (our own commands, fixed arguments)
+        command,
+        cwd=PROJECT_DIR,
+        env=env,
+        check=True,
+        timeout=timeout,
+        capture_output=capture,
+        text=True,
+    )
+
+
+# The database ----------------------------------------------------------------------------------
+
+
+def with_database(url: str, name: str) -> str:
+    parts = urllib.parse.urlsplit(url)
+    return urllib.parse.urlunsplit(parts._replace(path=f"/{name}"))
+
+
+def bench_database_url() -> tuple[str, str]:
+    """(the bench database's URL, a URL to create and drop it from)."""
+    site_url = os.environ.get("DATABASE_URL") or embedded_postgres.database_url()
+    site_name = urllib.parse.urlsplit(site_url).path.lstrip("/") or "blog"
+    return with_database(site_url, f"{site_name}_bench"), with_database(site_url, "postgres")
+
+
+def recreate_database(url: str, admin_url: str) -> None:
+    name = urllib.parse.urlsplit(url).path.lstrip("/")
+    assert name.endswith("_bench")  # never anything but the benchmark's own database
+    with psycopg.connect(admin_url, autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.execute(f'CREATE DATABASE "{name}"')
+
+
+def drop_database(url: str, admin_url: str) -> None:
+    name = urllib.parse.urlsplit(url).path.lstrip("/")
+    assert name.endswith("_bench")
+    with psycopg.connect(admin_url, autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def prepare_site(env: dict) -> dict:
+    manage = [str(PYTHON), "manage.py"]
+    run([*manage, "migrate", "--noinput", "--verbosity", "0"], env)
+    run([*manage, "createcachetable"], env)
+    run([*manage, "loadposts", "fixtures/posts"], env, capture=True)
+    run([*manage, "collectstatic", "--noinput", "--verbosity", "0"], env)
+    seeded = run([str(PYTHON), "bench/seed.py"], env, capture=True)
+    return json.loads(seeded.stdout.strip().splitlines()[-1])
+
+
+# The servers -----------------------------------------------------------------------------------
+
+
+def wait_until_answering(url: str, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            get(url)
+            return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
+
+
+def get(url: str):
+    """GET on loopback, as a request arriving through the TLS proxy."""
+    request = urllib.request.Request(url, headers=dict([FORWARDED]))  # noqa: S310 (loopback)
+    return urllib.request.urlopen(request, timeout=10)  # noqa: S310
+
+
+def start_gunicorn(env: dict, port: int, health: str, log: Path) -> subprocess.Popen:
+    env = {**env, "HOST": "127.0.0.1", "PORT": str(port)}
+    process = subprocess.Popen(  # noqa: S603 (our own gunicorn, fixed arguments)
+        [str(GUNICORN), "--config", "config/gunicorn.conf.py", "config.wsgi"],
+        cwd=PROJECT_DIR,
+        env=env,
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
+    )
+    wait_until_answering(f"http://127.0.0.1:{port}{health}")
+    return process
+
+
+NGINX_CONF = """\
+daemon off;
+worker_processes auto;
+pid {folder}/nginx.pid;
+events {{ worker_connections 1024; }}
+http {{
+    access_log off;
+    sendfile on;
+    tcp_nopush on;
+    keepalive_requests 100000;
+    client_body_temp_path {folder}/client_body;
+    proxy_temp_path {folder}/proxy;
+    fastcgi_temp_path {folder}/fastcgi;
+    uwsgi_temp_path {folder}/uwsgi;
+    scgi_temp_path {folder}/scgi;
+    server {{
+        listen 127.0.0.1:{port};
+        root {folder}/www;
+        default_type "text/html; charset=utf-8";
+        location / {{ try_files /page.html =404; }}
+    }}
+}}
+"""
+
+
+def start_nginx(folder: Path, page: bytes, port: int) -> subprocess.Popen:
+    """nginx serving `page` at every path, from a folder its workers (maybe `nobody`) can read."""
+    (folder / "www").mkdir()
+    (folder / "www" / "page.html").write_bytes(page)
+    for path in [folder, folder / "www"]:
+        path.chmod(0o755)
+    (folder / "www" / "page.html").chmod(0o644)
+    conf = folder / "nginx.conf"
+    conf.write_text(NGINX_CONF.format(folder=folder, port=port))
+    process = subprocess.Popen(  # noqa: S603 (fixed arguments, our own config)
+        [
+            shutil.which("nginx"),
+            "-p",
+            str(folder),
+            "-c",
+            str(conf),
+            "-e",
+            str(folder / "error.log"),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=(folder / "nginx.out").open("w"),
+    )
+    wait_until_answering(f"http://127.0.0.1:{port}/")
+    return process
+
+
+def stop(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def worker_memory_mb(master_pid: int) -> dict[int, float]:
+    """Resident memory of each gunicorn worker (the master's children)."""
+    memory = {}
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            fields = dict(
+                line.split(":", 1) for line in status.read_text().splitlines() if ":" in line
+            )
+        except OSError:
+            continue
+        if int(fields["PPid"]) == master_pid:
+            memory[int(fields["Pid"])] = int(fields["VmRSS"].split()[0]) / 1024
+    return memory
+
+
+# wrk -------------------------------------------------------------------------------------------
+
+
+def milliseconds(text: str) -> float:
+    value, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text).groups()
+    return float(value) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60_000}[unit]
+
+
+def wrk(url: str, headers, seconds: int, connections: int) -> WrkResult:
+    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "5s"]
+    for name, value in headers:
+        command += ["-H", f"{name}: {value}"]
+    output = run([*command, url], timeout=seconds + 60, capture=True).stdout
+    errors = sum(
+        int(count)
+        for count in re.findall(r"(?:Non-2xx or 3xx responses:|connect|read|write|timeout) (\d+)",
+                                output)
+    )  # fmt: skip
+    return WrkResult(
+        requests_per_second=float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
+        p50_ms=milliseconds(re.search(r"\s50%\s+(\S+)", output).group(1)),
+        p99_ms=milliseconds(re.search(r"\s99%\s+(\S+)", output).group(1)),
+        errors=errors,
+    )
+
+
+# Comment posters -------------------------------------------------------------------------------
+
+
+@dataclass
+class Posting:
+    statuses: dict = field(default_factory=dict)
+    comment_ids: list = field(default_factory=list)
+    latencies_ms: list = field(default_factory=list)
+    seconds: float = 0.0
+
+
+def request(port, address, method, path, body=None):
+    connection = http.client.HTTPConnection(
+        "127.0.0.1", port, timeout=30, source_address=(address, 0)
+    )
+    try:
+        headers = dict([FORWARDED])
+        if body is not None:
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        connection.request(method, path, body=body, headers=headers)
+        response = connection.getresponse()
+        return response.status, response.getheader("Location", ""), response.read()
+    finally:
+        connection.close()
+
+
+def post_comments(port: int, seeded: dict, seconds: int, run_id: str) -> Posting:
+    """16 posters; each fetches its tokens first (GET), waits out the "too fast" delay, then posts
+    them one after the other for `seconds`, from a new loopback address every `flood_limit`."""
+    path, comment_path = seeded["post"], seeded["comment_form"]
+    tokens = [[] for _ in range(POSTERS)]
+    posting = Posting()
+    lock = threading.Lock()
+
+    def fetch_tokens(poster):
+        for _ in range(TOKENS_PER_POSTER):
+            _, _, page = request(port, f"127.0.{poster + 1}.1", "GET", path)
+            tokens[poster].append(TOKEN.search(page.decode()).group(1))
+
+    def post(poster, deadline):
+        for n, token in enumerate(tokens[poster]):
+            if time.monotonic() > deadline:
+                return
+            address = f"127.0.{poster + 1}.{n // seeded['flood_limit'] + 1}"
+            body = urllib.parse.urlencode(
+                {
+                    "name": f"Bench poster {poster}",
+                    "email": f"poster{poster}@example.com",
+                    "body": f"Bench run {run_id}: comment {n} from poster {poster}.",
+                    "website": "",
+                    "parent": "",
+                    "token": token,
+                }
+            )
+            started = time.perf_counter()
+            status, location, _ = request(port, address, "POST", comment_path, body)
+            elapsed_ms = (time.perf_counter() - started) * 1000
+            with lock:
+                posting.statuses[status] = posting.statuses.get(status, 0) + 1
+                posting.latencies_ms.append(elapsed_ms)
+                if status == 303:
+                    posting.comment_ids.append(int(COMMENT_ID.search(location).group(1)))
+
+    fetchers = [threading.Thread(target=fetch_tokens, args=(p,)) for p in range(POSTERS)]
+    for thread in fetchers:
+        thread.start()
+    for thread in fetchers:
+        thread.join()
+    time.sleep(seeded["min_submit_seconds"] + 0.5)
+    started = time.monotonic()
+    posters = [threading.Thread(target=post, args=(p, started + seconds)) for p in range(POSTERS)]
+    for thread in posters:
+        thread.start()
+    for thread in posters:
+        thread.join()
+    posting.seconds = time.monotonic() - started
+    return posting
+
+
+def stored_comments(database_url: str, ids: list[int], run_id: str) -> int:
+    with psycopg.connect(database_url) as connection:
+        row = connection.execute(
+            "SELECT count(*) FROM comments_comment WHERE id = ANY(%s) AND body LIKE %s",
+            [ids, f"Bench run {run_id}:%"],
+        ).fetchone()
+    return row[0]
+
+
+def server_errors(log: Path) -> int:
+    """Answers with a 5xx status in the site's request log (one JSON line per request)."""
+    count = 0
+    for line in log.read_text().splitlines():
+        if line.startswith('{"') and json.loads(line).get("logger") == "access":
+            count += json.loads(line)["status"] >= 500
+    return count
+
+
+# Report ----------------------------------------------------------------------------------------
+
+
+def machine() -> str:
+    model = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        "unknown CPU",
+    )
+    memory_kb = int(Path("/proc/meminfo").read_text().split()[1])
+    return f"{os.cpu_count()} × {model}, {memory_kb / 1024 / 1024:.1f} GB RAM"
+
+
+def load_average() -> str:
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * fraction))] if ordered else 0.0
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=int, default=10, help="each wrk run (default 10)")
+    parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds (default 3)")
+    parser.add_argument("--connections", type=int, default=64, help="wrk connections (64)")
+    parser.add_argument("--keep-database", action="store_true", help="keep <name>_bench after")
+    options = parser.parse_args()
+    for tool in ["wrk", "nginx"]:
+        if shutil.which(tool) is None:
+            sys.exit(
+                f"{tool} is missing: `make bench` installs it (as root), or apt-get install it"
+            )
+
+    started_embedded = False
+    if (
+        not os.environ.get("DATABASE_URL")
+        and not (embedded_postgres.PGDATA / "postmaster.pid").exists()
+    ):
+        embedded_postgres.start()
+        started_embedded = True
+    database_url, admin_url = bench_database_url()
+    folder = Path(tempfile.mkdtemp(prefix="blog-bench-"))
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "DJANGO_ENV": "production",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+    }
+    run_id = secrets.token_hex(4)
+    gunicorn = nginx = None
+    try:
+        print(f"Machine: {machine()}; load average before: {load_average()}")
+        name = urllib.parse.urlsplit(database_url).path[1:]
+        print(f"Preparing {name}: migrations, the guide, 50 and 10,000 comments...")
+        recreate_database(database_url, admin_url)
+        seeded = prepare_site(env)
+
+        port, nginx_port = free_port(), free_port()
+        gunicorn = start_gunicorn(env, port, seeded["health"], folder / "gunicorn.log")
+        base = f"http://127.0.0.1:{port}"
+        page = get(base + seeded["post"])
+        etag = page.headers["ETag"]
+        body = page.read()
+        nginx = start_nginx(folder, body, nginx_port)
+        search = seeded["search"] + "?" + urllib.parse.urlencode({"q": "machine learning engineer"})
+        targets = [
+            Target("post page, 50 comments", base + seeded["post"], [FORWARDED]),
+            Target("same bytes from nginx", f"http://127.0.0.1:{nginx_port}{seeded['post']}"),
+            Target("304 revalidation", base + seeded["post"], [FORWARDED, ("If-None-Match", etag)]),
+            Target("home page", base + seeded["home"], [FORWARDED]),
+            Target("search page", base + search, [FORWARDED]),
+            Target("post page, 10,000 comments", base + seeded["busy_post"], [FORWARDED]),
+        ]
+        print(f"Post page: {len(body):,} bytes. gunicorn on :{port}, nginx on :{nginx_port}.")
+        for target in targets:  # every worker renders and caches its fragments once
+            wrk(target.url, target.headers, 2, 4)
+
+        for round_number in range(1, options.rounds + 1):
+            for target in targets:
+                result = wrk(target.url, target.headers, options.seconds, options.connections)
+                target.results.append(result)
+                print(
+                    f"  round {round_number} {target.name:28}"
+                    f" {result.requests_per_second:9.0f} req/s"
+                    f"  p50 {result.p50_ms:7.2f} ms  p99 {result.p99_ms:7.2f} ms"
+                    f"  errors {result.errors}"
+                )
+
+        print(f"Posting comments: {POSTERS} posters, {options.seconds} s...")
+        posting = post_comments(port, seeded, options.seconds, run_id)
+        stored = stored_comments(database_url, posting.comment_ids, run_id)
+        memory = worker_memory_mb(gunicorn.pid)
+        errors_5xx = server_errors(folder / "gunicorn.log")
+        load_after = load_average()
+    finally:
+        for process in [nginx, gunicorn]:
+            if process is not None:
+                stop(process)
+        if not options.keep_database:
+            try:
+                drop_database(database_url, admin_url)
+            except psycopg.Error as error:
+                print(f"Could not drop the bench database: {error}")
+        if started_embedded:
+            embedded_postgres.stop()
+        shutil.rmtree(folder, ignore_errors=True)
+
+    post, nginx_target, revalidation, home, search_target, busy = targets
+    print()
+    print(f"Results: median of {options.rounds} runs of {options.seconds} s at "
+          f"{options.connections} connections (load average after: {load_after})")  # fmt: skip
+    print(f"  {'':28} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8}")
+    for target in targets:
+        print(
+            f"  {target.name:28} {target.median('requests_per_second'):9.0f}"
+            f" {target.median('p50_ms'):8.2f} {target.median('p99_ms'):8.2f}"
+        )
+    posted = sum(posting.statuses.values())
+    p50, p99 = (percentile(posting.latencies_ms, q) for q in (0.5, 0.99))
+    print(
+        f"  {'comment POST (16 posters)':28} {posted / posting.seconds:9.0f} {p50:8.2f} {p99:8.2f}"
+        f"  answers {dict(sorted(posting.statuses.items()))}"
+    )
+    print(
+        f"  10,000 vs 50 comments: p50 ×{busy.median('p50_ms') / post.median('p50_ms'):.2f}, "
+        f"p99 ×{busy.median('p99_ms') / post.median('p99_ms'):.2f}; "
+        f"home p99 ×{home.median('p99_ms') / post.median('p99_ms'):.2f}, "
+        f"search p99 ×{search_target.median('p99_ms') / post.median('p99_ms'):.2f} the post page's"
+    )
+    print("  gunicorn workers' resident memory: "
+          + ", ".join(f"{mb:.0f} MB" for mb in sorted(memory.values())))  # fmt: skip
+
+    wrk_errors = sum(result.errors for target in targets for result in target.results)
+    checks = {
+        f"every comment answered 303 is in the database ({stored} of {len(posting.comment_ids)})": (
+            stored == len(posting.comment_ids)
+        ),
+        f"no 5xx ({errors_5xx} in the site's log, {wrk_errors} wrk errors)": (
+            errors_5xx == 0 and wrk_errors == 0 and not any(s >= 500 for s in posting.statuses)
+        ),
+    }
+    for check, passed in checks.items():
+        print(f"  {'ok  ' if passed else 'FAIL'} {check}")
+    ratio = post.median("requests_per_second") / nginx_target.median("requests_per_second")
+    print(f"Post page / nginx: {ratio:.1%} of nginx's req/s for the same {len(body):,} bytes")
+    return 0 if all(checks.values()) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
