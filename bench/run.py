@@ -45,6 +45,7 @@ from config import embedded_postgres  # noqa: E402
 
 PYTHON = Path(sys.executable)
 GUNICORN = PYTHON.with_name("gunicorn")
+NGINX = shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin:/sbin")
 FORWARDED = ("X-Forwarded-Proto", "https")
 POSTERS = 16
 TOKENS_PER_POSTER = 200
@@ -199,7 +200,7 @@ def start_nginx(folder: Path, page: bytes, port: int) -> subprocess.Popen:
     conf.write_text(NGINX_CONF.format(folder=folder, port=port))
     process = subprocess.Popen(  # noqa: S603 (fixed arguments, our own config)
         [
-            shutil.which("nginx"),
+            NGINX,
             "-p",
             str(folder),
             "-c",
@@ -394,11 +395,8 @@ def main() -> int:
     parser.add_argument("--connections", type=int, default=64, help="wrk connections (64)")
     parser.add_argument("--keep-database", action="store_true", help="keep <name>_bench after")
     options = parser.parse_args()
-    for tool in ["wrk", "nginx"]:
-        if shutil.which(tool) is None:
-            sys.exit(
-                f"{tool} is missing: `make bench` installs it (as root), or apt-get install it"
-            )
+    if shutil.which("wrk") is None or NGINX is None:
+        sys.exit("wrk or nginx is missing: `make bench` installs them (as root)")
 
     started_embedded = False
     if (
