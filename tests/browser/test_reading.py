@@ -148,5 +148,5 @@ def test_wide_code_and_tables_scroll_inside_the_article_by_keyboard_too(page, si
     assert results.violations_count == 0, results.generate_report()
     page.locator(".post-body table").focus()
     page.keyboard.press("ArrowRight")
-    page.wait_for_function("document.querySelector('.post-body table').scrollLeft > 0")
+    page.wait_for_function("() => document.querySelector('.post-body table').scrollLeft > 0")
     page.problems.assert_none()
