@@ -4,6 +4,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -73,8 +74,14 @@ def gunicorn_server(workers: int = 2, extra_env: dict | None = None, stderr=None
     """Start `gunicorn` as gunicorn() does; yield the GunicornServer (its URL and master process).
 
     `extra_env` may set DATABASE_URL to serve another database than the test one; `stderr` (a
-    file) receives the server's log instead of the test's own stderr."""
+    file) receives the server's log. By default the log goes to a file named in the test's
+    captured output, so a passing run stays quiet and a failing one says where to look."""
     port = free_port()
+    if stderr is None:
+        stderr = tempfile.NamedTemporaryFile(  # noqa: SIM115 (closed with the server)
+            mode="w", prefix=f"gunicorn-{port}-", suffix=".log", delete=False
+        )
+        print(f"gunicorn on port {port} logs to {stderr.name}")
     env = {
         **os.environ,
         "DATABASE_URL": test_database_url(),
@@ -92,6 +99,7 @@ def gunicorn_server(workers: int = 2, extra_env: dict | None = None, stderr=None
         ],
         cwd=PROJECT_DIR,
         env=env,
+        stdout=stderr,
         stderr=stderr,
     )
     base_url = f"http://127.0.0.1:{port}"
