@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 import pytest
 from django.core.management import call_command
-from django.db.models import Count
+from django.urls import reverse
 
 from blog.models import Post
 from comments.models import Comment
@@ -31,8 +31,8 @@ COMMENTERS = 64
 SECONDS = float(os.environ.get("LOADTEST_SECONDS", 30))
 WORKERS = 4
 KILLS = 2
-# A reader takes a moment between the page and the comment; the "too fast" rule is set just
-# below it so that these comments wait for moderation as a person's would.
+# A reader takes a moment between the page and the comment; the "too fast" rule is set to the
+# shortest moment, so that these comments wait for moderation as a person's would.
 THINK_SECONDS = (1.0, 2.0)
 SERVER_ENV = {
     "WEB_CONCURRENCY": str(WORKERS),
@@ -102,8 +102,6 @@ def guide(transactional_db):
 
 
 def test_every_acknowledged_comment_is_stored_once_while_workers_are_killed(guide):
-    from django.urls import reverse
-
     post_path = guide.get_absolute_url()
     comment_path = reverse("comments:post-comment", kwargs={"slug": guide.slug})
     tally = Tally()
@@ -129,14 +127,7 @@ def test_every_acknowledged_comment_is_stored_once_while_workers_are_killed(guid
         for reader in readers:
             reader.join()
 
-    stored = Counter(
-        dict(
-            Comment.objects.filter(post=guide)
-            .values_list("body")
-            .annotate(copies=Count("id"))
-            .values_list("body", "copies")
-        )
-    )
+    stored = Counter(Comment.objects.filter(post=guide).values_list("body", flat=True))
     report = {
         "commenters": COMMENTERS,
         "seconds": SECONDS,
@@ -154,7 +145,6 @@ def test_every_acknowledged_comment_is_stored_once_while_workers_are_killed(guid
     print("\nLoad test:", *(f"  {name}: {value}" for name, value in report.items()), sep="\n")
 
     assert tally.failures == []
-
     assert not [answer for _, answer in tally.answers if isinstance(answer, int) and answer >= 500]
     assert all(stored[body] == 1 for body in tally.acknowledged)
     assert all(stored[body] <= 1 for body in tally.unacknowledged)
@@ -163,4 +153,4 @@ def test_every_acknowledged_comment_is_stored_once_while_workers_are_killed(guid
     )
     assert len(killed_pids) == KILLS
     assert tally.answered_after_kill > 0
-    assert len(tally.acknowledged) >= COMMENTERS, "every reader had a comment accepted"
+    assert len(tally.acknowledged) >= COMMENTERS, "fewer comments than readers: no load"
