@@ -1,5 +1,3 @@
-import ipaddress
-
 from django.conf import settings
 from django.contrib import messages
 from django.http import HttpResponseRedirect
@@ -12,6 +10,7 @@ from blog.views import PostDetailView
 from comments import services
 from comments.forms import CommentForm
 from comments.models import Comment
+from config.client_ip import client_ip
 
 OWN_COMMENTS_COOKIE = "own_comments"
 OWN_COMMENTS_SALT = "comments.own"
@@ -80,22 +79,6 @@ def render_post_page(request, post, form, status):
     # The view's own query: it brings what the page's fragment caches are keyed by.
     view.object = view.get_object()
     return view.render_to_response(view.get_context_data(comment_form=form), status=status)
-
-
-def client_ip(request) -> str | None:
-    """The reader's address: REMOTE_ADDR, or with COMMENTS_TRUSTED_PROXY_COUNT proxies in front,
-    the address the outermost of them saw (each proxy appends to X-Forwarded-For; entries
-    further left were written by the client and prove nothing)."""
-    chain = [request.META.get("REMOTE_ADDR", "")]
-    proxies = settings.COMMENTS_TRUSTED_PROXY_COUNT
-    if proxies:
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        chain = [address.strip() for address in forwarded.split(",") if address.strip()] + chain
-        chain = chain[-(proxies + 1) :]
-    try:
-        return str(ipaddress.ip_address(chain[0]))
-    except ValueError:
-        return None
 
 
 def own_comment_ids(request) -> list[int]:

@@ -239,7 +239,7 @@ CONTENT_SECURITY_POLICY = {
 # Log-in throttle (django-axes, counted in PostgreSQL so every worker and host sees the same
 # count): 5 failures for one user name, or from one address, lock further attempts out for 15
 # minutes. The address is found as for comments (REMOTE_ADDR, or X-Forwarded-For as written by
-# our own proxies when COMMENTS_TRUSTED_PROXY_COUNT says there are some), so that behind a
+# our own proxies when TRUSTED_PROXY_COUNT says there are some), so that behind a
 # balancer one visitor's failures do not lock out everyone.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
@@ -251,7 +251,7 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_CALLABLE = "config.login_throttle.locked_out"
-AXES_CLIENT_IP_CALLABLE = "comments.views.client_ip"
+AXES_CLIENT_IP_CALLABLE = "config.client_ip.client_ip"
 # Lockouts are still logged as warnings; this only drops the start-up banner.
 AXES_VERBOSE = False
 
@@ -264,9 +264,6 @@ COMMENTS_MIN_SUBMIT_SECONDS = float(os.environ.get("COMMENTS_MIN_SUBMIT_SECONDS"
 COMMENTS_TOKEN_MAX_AGE_SECONDS = int(os.environ.get("COMMENTS_TOKEN_MAX_AGE_SECONDS", 86_400))
 COMMENTS_HOLD_WORDS = env_list("COMMENTS_HOLD_WORDS", "viagra,cialis,casino,replica watches")
 COMMENTS_MAX_LINKS = int(os.environ.get("COMMENTS_MAX_LINKS", 2))
-# How many proxies we run in front of gunicorn: 0 means REMOTE_ADDR is the reader's address; with
-# N, the reader is the address the outermost of our N proxies saw (in X-Forwarded-For).
-COMMENTS_TRUSTED_PROXY_COUNT = int(os.environ.get("COMMENTS_TRUSTED_PROXY_COUNT", 0))
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
@@ -276,6 +273,10 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_flag("EMAIL_USE_TLS")
 EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", 10))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "webmaster@localhost")
+
+# How many proxies we run in front of gunicorn: 0 means REMOTE_ADDR is the visitor's address;
+# with N, the visitor is the address the outermost of our N proxies saw (in X-Forwarded-For).
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", 0))
 
 SECURE = env_flag("DJANGO_SECURE", default=PRODUCTION)
 if SECURE:

@@ -8,7 +8,7 @@ from django.utils import timezone
 from pytest_django.asserts import assertContains
 
 from comments.models import Comment
-from comments.views import client_ip
+from config.client_ip import client_ip
 from tests.factories import CommentFactory
 
 AWAITING = "Thank you: your comment is awaiting moderation and will appear once approved."
@@ -108,14 +108,14 @@ def test_the_flood_limit_counts_each_address_and_only_the_window(send_comment, s
 
 
 def test_x_forwarded_for_is_ignored_without_a_trusted_proxy(rf, settings):
-    settings.COMMENTS_TRUSTED_PROXY_COUNT = 0
+    settings.TRUSTED_PROXY_COUNT = 0
     request = rf.post("/", REMOTE_ADDR="203.0.113.9", HTTP_X_FORWARDED_FOR="1.2.3.4")
     assert client_ip(request) == "203.0.113.9"
 
 
 def test_behind_one_proxy_the_reader_is_the_address_the_proxy_saw(rf, settings):
     """A reader can write anything into X-Forwarded-For; only what our proxy appended counts."""
-    settings.COMMENTS_TRUSTED_PROXY_COUNT = 1
+    settings.TRUSTED_PROXY_COUNT = 1
     spoofed = rf.post("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="1.2.3.4, 203.0.113.9")
     assert client_ip(spoofed) == "203.0.113.9"
     direct = rf.post("/", REMOTE_ADDR="10.0.0.2")
@@ -125,7 +125,7 @@ def test_behind_one_proxy_the_reader_is_the_address_the_proxy_saw(rf, settings):
 
 
 def test_behind_a_trusted_proxy_the_flood_limit_follows_the_reader(send_comment, settings):
-    settings.COMMENTS_TRUSTED_PROXY_COUNT = 1
+    settings.TRUSTED_PROXY_COUNT = 1
     settings.COMMENTS_FLOOD_LIMIT = 1
 
     def through_proxy(reader):

@@ -72,7 +72,7 @@ def test_behind_our_proxy_one_visitors_failures_do_not_lock_out_the_others(
     client, editor, settings
 ):
     """The address is the one our proxy saw (as for comments), not the proxy's own."""
-    settings.COMMENTS_TRUSTED_PROXY_COUNT = 1
+    settings.TRUSTED_PROXY_COUNT = 1
     proxy = "10.0.0.1"
     for number in range(5):
         client.post(
