@@ -1,11 +1,13 @@
 import math
+from functools import cache
 
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
 from django.db.models import F, Func, Q, Value
-from django.db.models.functions import Concat
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Concat, Now
 from django.urls import reverse
 from django.utils import timezone
 from markdownx.models import MarkdownxField
@@ -19,8 +21,9 @@ WORDS_READ_PER_MINUTE = 230
 
 class PostQuerySet(models.QuerySet):
     def published(self):
-        """What the public sees: published posts whose publication time has come."""
-        return self.filter(status=Post.Status.PUBLISHED, published_at__lte=timezone.now())
+        """What the public sees: published posts whose publication time has come (by PostgreSQL's
+        clock as each query runs, so that its SQL is the same at every request)."""
+        return self.filter(status=Post.Status.PUBLISHED, published_at__lte=Now())
 
     def listing_version(self):
         """One row, one value that changes whenever the list of published posts does: how many
@@ -39,6 +42,19 @@ class PostQuerySet(models.QuerySet):
             )
             .values_list("version", flat=True)
         )
+
+    def with_listing_version(self):
+        """Annotate each post with `listing_version`, read in the same query."""
+        sql, params = listing_version_sql()
+        version = RawSQL(sql, params, output_field=models.TextField())  # noqa: S611 (the ORM's SQL)
+        return self.annotate(listing_version=version)
+
+
+@cache
+def listing_version_sql() -> tuple[str, tuple]:
+    # Compiled once per process: building this subquery through the ORM took more CPU on every
+    # request than PostgreSQL needs to run the post page's whole query (docs/performance.md).
+    return Post.objects.listing_version().query.sql_with_params()
 
 
 class Post(models.Model):

@@ -1,4 +1,3 @@
-from django.db.models import Subquery
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
@@ -28,7 +27,7 @@ class PostDetailView(ConditionalPageMixin, DetailView):
             Post.objects.published()
             .select_related("author")
             .defer("body", "body_text", "search_vector")
-            .annotate(listing_version=Subquery(Post.objects.listing_version()))
+            .with_listing_version()
         )
 
     def get_object(self, queryset=None):
