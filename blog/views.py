@@ -10,25 +10,24 @@ from blog.search import search_posts
 
 
 class PostListView(ConditionalPageMixin, ListView):
+    # Built once: published() compares with PostgreSQL's clock when each query runs.
+    queryset = Post.objects.published().select_related("author")
     paginate_by = 10
-
-    def get_queryset(self):
-        # A method, not a class attribute: published() reads the clock on every request.
-        return Post.objects.published().select_related("author")
 
     def page_version(self):
         return Post.objects.listing_version().get()
 
 
 class PostDetailView(ConditionalPageMixin, DetailView):
+    queryset = (
+        Post.objects.published()
+        .select_related("author")
+        .defer("body", "body_text", "search_vector")
+    )
+
     def get_queryset(self):
         # Everything the page's version is made of comes with the post, in one query.
-        return (
-            Post.objects.published()
-            .select_related("author")
-            .defer("body", "body_text", "search_vector")
-            .with_listing_version()
-        )
+        return super().get_queryset().with_listing_version()
 
     def get_object(self, queryset=None):
         # page_version() may have read it already, to answer 304 or build the page.
