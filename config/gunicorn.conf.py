@@ -4,9 +4,17 @@ import multiprocessing
 import os
 
 bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
+# Sync workers, two per core and one: a request is mostly Python work, and on 2 cores neither
+# threads (gthread, 1 to 4 a worker) nor 2 to 5 workers moved the post page's req/s beyond the
+# noise (docs/performance.md); the spare ones keep pages coming while a few wait on a slow query
+# or a cache miss. Each takes about 65 MB.
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
+# A request taking longer is killed (the reader gets an error); after SIGTERM (a deploy or a
+# restart) a worker finishes the requests it has for up to graceful_timeout, then stops.
 timeout = 30
 graceful_timeout = 20
+# Heartbeat files in memory, so a slow disk never makes the arbiter think a worker hangs.
+worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None  # noqa: S108 (gunicorn docs)
 # No access log: Django logs one JSON line per request (config.logs.RequestLogMiddleware).
 accesslog = None
 # gunicorn's own lines (start, stop, a worker killed or timed out) in the same JSON on stderr.
