@@ -107,6 +107,7 @@ def main() -> None:
                 "home": reverse("blog:post-list"),
                 "search": reverse("blog:search"),
                 "health": reverse("health"),
+                "robots": reverse("blog:robots-txt"),
                 "min_submit_seconds": settings.COMMENTS_MIN_SUBMIT_SECONDS,
                 "flood_limit": settings.COMMENTS_FLOOD_LIMIT,
             }
