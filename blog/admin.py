@@ -13,7 +13,6 @@ class PostAdmin(MarkdownxModelAdmin):
     date_hierarchy = "published_at"
     list_select_related = ["author"]
     fields = ["title", "slug", "description", "body", "status", "published_at", "author"]
-    autocomplete_fields = []
 
     def get_changeform_initial_data(self, request):
         return {"author": request.user.pk, **super().get_changeform_initial_data(request)}

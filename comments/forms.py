@@ -14,11 +14,14 @@ from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.timesince import timesince
 
 from comments.models import Comment
 from comments.moderation import Submission
 
 SIGNING_SALT = "comments.form"
+# Comment ids are bigints: a larger "parent" is refused by the form, not by the database.
+MAX_COMMENT_ID = 2**63 - 1
 
 # Invisible characters that only ever mislead: C0/C1 controls (NUL, backspace, bell, escape codes)
 # except tab and newline, and the bidirectional overrides that make "gnp.exe" read "exe.png".
@@ -99,7 +102,9 @@ class CommentForm(forms.Form):
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
-    parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    parent = forms.IntegerField(
+        required=False, min_value=1, max_value=MAX_COMMENT_ID, widget=forms.HiddenInput
+    )
     token = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, post, user=None, **kwargs):
@@ -116,32 +121,26 @@ class CommentForm(forms.Form):
         pk = self.cleaned_data["parent"]
         if pk is None:
             return None
-        parent = (
-            Comment.objects.approved()
-            .filter(post=self.post, pk=pk)
-            .select_related("parent")
-            .first()
-        )
+        parent = Comment.objects.reply_target(self.post, pk)
         if parent is None:
             raise ValidationError(
                 "The comment you are replying to is not shown any more; "
                 "your comment can still be sent as a new one.",
                 code="parent",
             )
-        # Replies are one level deep: a reply to a reply joins its thread.
-        return parent.parent or parent
+        return parent
 
     def clean(self):
         token = self.data.get("token", "")
         try:
             self.rendered_at = read_token(token, self.post, self.user)
         except ExpiredToken:
-            # The reader has waited a day already: the renewed form may be sent at once.
-            min_seconds = timedelta(seconds=settings.COMMENTS_MIN_SUBMIT_SECONDS)
-            self._renew_token(rendered_at=timezone.now() - min_seconds)
+            self._renew_token()
+            now = timezone.now()
+            max_age = timedelta(seconds=settings.COMMENTS_TOKEN_MAX_AGE_SECONDS)
             raise ValidationError(
-                "This form was opened more than a day ago. Please check your comment and "
-                "send it again.",
+                f"This form was opened more than {timesince(now - max_age, now)} ago. "
+                "Please check your comment and send it again.",
                 code="expired_token",
             ) from None
         except BadToken:
@@ -152,9 +151,12 @@ class CommentForm(forms.Form):
             ) from None
         return self.cleaned_data
 
-    def _renew_token(self, rendered_at=None):
+    def _renew_token(self):
+        """Give the re-shown form a fresh token that may be sent at once: the reader has
+        written their comment already and must not be taken for a bot that posts too fast."""
+        min_seconds = timedelta(seconds=settings.COMMENTS_MIN_SUBMIT_SECONDS)
         self.data = self.data.copy()
-        self.data["token"] = issue_token(self.post, self.user, rendered_at)
+        self.data["token"] = issue_token(self.post, self.user, timezone.now() - min_seconds)
 
     def submission(self) -> Submission:
         return Submission(

@@ -13,6 +13,13 @@ class CommentQuerySet(models.QuerySet):
         """What the public sees: comments a moderator has approved."""
         return self.filter(status=Comment.Status.APPROVED)
 
+    def reply_target(self, post, pk: int):
+        """The approved comment of `post` that a reply to comment `pk` belongs under, or None.
+
+        Replies are one level deep: a reply to a reply joins its thread."""
+        comment = self.approved().filter(post=post, pk=pk).select_related("parent").first()
+        return comment and (comment.parent or comment)
+
 
 class Comment(models.Model):
     class Status(models.TextChoices):

@@ -1,5 +1,7 @@
 """What the blog's templates use to show comments: the count, the list, the form, the feed link."""
 
+import re
+
 from django import template
 from django.conf import settings
 from django.core.paginator import Paginator
@@ -62,10 +64,10 @@ def render_comment_form(context, post):
 
 
 def reply_target(post, pk: str):
-    if not pk.isdigit():
+    """The comment a `?reply_to=` link asks to reply to; anything but a plain id is ignored."""
+    if not re.fullmatch(r"[0-9]{1,18}", pk):
         return None
-    comment = Comment.objects.approved().filter(post=post, pk=pk).select_related("parent").first()
-    return comment and (comment.parent or comment)
+    return Comment.objects.reply_target(post, int(pk))
 
 
 @register.simple_tag

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from blog.models import Post
+from blog.views import PostListView
 from tests.factories import PostFactory
 
 pytestmark = pytest.mark.django_db
@@ -36,11 +37,17 @@ def test_unknown_address_gets_the_sites_404_page(client):
     assert "Page not found" in response.content.decode()
 
 
-def test_server_error_page_is_the_sites_own(client, settings):
-    from django.template.loader import render_to_string
+def test_an_unexpected_error_shows_the_sites_500_page_without_details(client, monkeypatch):
+    def broken(self):
+        raise RuntimeError("secret internals")
 
-    html = render_to_string("500.html")
+    monkeypatch.setattr(PostListView, "get_queryset", broken)
+    client.raise_request_exception = False
+    response = client.get(reverse("blog:post-list"))
+    assert response.status_code == 500
+    html = response.content.decode()
     assert "Something went wrong" in html
+    assert "secret internals" not in html
     assert "Traceback" not in html
 
 

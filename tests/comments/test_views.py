@@ -209,6 +209,30 @@ def test_reply_link_opens_the_form_replying_to_that_comment(client, send_comment
     assert Comment.objects.get(body="A reply").parent == thread
 
 
+@pytest.mark.parametrize("reply_to", ["²", "9" * 5000, "-1", "1e3", "abc"])
+def test_a_reply_link_with_a_strange_id_shows_the_plain_form(client, post, reply_to):
+    page = client.get(post.get_absolute_url(), {"reply_to": reply_to})
+    assert page.status_code == 200
+    assertNotContains(page, "Replying to")
+
+
+@pytest.mark.parametrize("parent", ["99999999999999999999999", "-5", "0"])
+def test_a_reply_to_an_impossible_id_is_refused_with_a_message(send_comment, parent):
+    response = send_comment(parent=parent, body="Still my words")
+    assert response.status_code == 400
+    assertContains(response, "Still my words", status_code=400)
+    assert not Comment.objects.exists()
+
+
+def test_a_form_refused_for_its_token_may_be_sent_again_at_once(client, send_comment, post):
+    """The renewed token is dated back: resending straight away is not "too fast"."""
+    refused = send_comment(token="forged", body="Resend me")
+    assert refused.status_code == 400
+    renewed = form_values(refused.content.decode(), "comment-form")["token"]
+    send_comment(token=renewed, body="Resend me")
+    assert Comment.objects.get().status == Comment.Status.PENDING
+
+
 def test_a_wrong_field_is_explained_next_to_it_and_everything_typed_is_kept(send_comment, post):
     response = send_comment(name="Ada", email="not an email", body="Keep *every* word & line\nx")
     assert response.status_code == 400
@@ -259,7 +283,7 @@ def test_a_forged_token_or_one_for_another_post_gets_400(client, post):
 
 def test_an_expired_form_asks_to_send_again_and_then_accepts_at_once(client, post):
     response = client.post(comment_url(post), form_data(post, seconds_ago=86_401, body="Late"))
-    assertContains(response, "This form was opened more than a day ago", status_code=400)
+    assertContains(response, "This form was opened more than 1\xa0day ago", status_code=400)
     assertContains(response, "Late", status_code=400)
     renewed = response.context["comment_form"].data
     assert client.post(comment_url(post), renewed).status_code == 303
