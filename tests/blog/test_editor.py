@@ -34,9 +34,7 @@ def assert_sent_to_admin_login(response):
 
 @pytest.mark.parametrize("endpoint", ENDPOINTS)
 @pytest.mark.parametrize("method", ["get", "post"])
-def test_anonymous_requests_to_the_editor_endpoints_are_sent_to_the_login(
-    client, endpoint, method
-):
+def test_anonymous_requests_to_the_editor_endpoints_are_sent_to_the_login(client, endpoint, method):
     response = getattr(client, method)(reverse(endpoint), {"content": "**bold**"})
     assert_sent_to_admin_login(response)
 
