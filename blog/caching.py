@@ -44,7 +44,7 @@ def release() -> str:
 def comment_token_period() -> int:
     """Which half of a comment form token's lifetime it is now. The post page's ETag changes
     with it, so a copy kept alive by 304s never holds a token the comments app would refuse."""
-    return int(time.time()) // (settings.COMMENTS_TOKEN_MAX_AGE_SECONDS // 2)
+    return int(time.time()) // max(1, settings.COMMENTS_TOKEN_MAX_AGE_SECONDS // 2)
 
 
 def weak_etag(version) -> str:
