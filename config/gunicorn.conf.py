@@ -3,6 +3,8 @@
 import multiprocessing
 import os
 
+from config.logs import json_logging
+
 bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
 # Sync workers, two per core and one: a request is mostly Python work, and on 2 cores neither
 # threads (gthread, 1 to 4 a worker) nor 2 to 5 workers moved the post page's req/s beyond the
@@ -18,11 +20,6 @@ worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None  # noqa: S108
 # No access log: Django logs one JSON line per request (config.logs.RequestLogMiddleware).
 accesslog = None
 # gunicorn's own lines (start, stop, a worker killed or timed out) in the same JSON on stderr.
-logconfig_dict = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"json": {"()": "config.logs.JsonFormatter"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json"}},
-    "loggers": {"gunicorn.error": {"handlers": ["console"], "level": "INFO", "propagate": False}},
-}
-# Server header is gunicorn's own, without a version.
+logconfig_dict = json_logging(
+    loggers={"gunicorn.error": {"handlers": ["console"], "level": "INFO", "propagate": False}}
+)

@@ -15,6 +15,18 @@ RECORD_ATTRIBUTES = set(vars(logging.makeLogRecord({}))) | {"message", "asctime"
 access_logger = logging.getLogger("access")
 
 
+def json_logging(**config) -> dict:
+    """A logging dictConfig that writes JSON lines to stderr through the "console" handler;
+    `config` adds what the caller routes there (root, loggers). Used by Django and gunicorn."""
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {"json": {"()": "config.logs.JsonFormatter"}},
+        "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json"}},
+        **config,
+    }
+
+
 class JsonFormatter(logging.Formatter):
     def format(self, record):
         line = {

@@ -15,6 +15,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management.utils import get_random_secret_key
 
 from config import embedded_postgres
+from config.logs import json_logging
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = embedded_postgres.DATA_DIR
@@ -291,11 +292,7 @@ if SECURE:
 # One JSON object per line on stderr (config/logs.py): a line per request from the "access"
 # logger, tracebacks inside their error's line. django.request keeps only errors: the access
 # line already reports every 4xx.
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"json": {"()": "config.logs.JsonFormatter"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
-    "loggers": {"django.request": {"level": "ERROR"}},
-}
+LOGGING = json_logging(
+    root={"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
+    loggers={"django.request": {"level": "ERROR"}},
+)
