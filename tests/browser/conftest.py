@@ -9,6 +9,7 @@ import os
 import shutil
 
 import pytest
+from django.db import connections
 from playwright.sync_api import sync_playwright
 
 from tests.servers import gunicorn
@@ -35,11 +36,21 @@ def pytest_collection_modifyitems(items):
 
 
 @pytest.fixture(scope="session")
-def browser():
+def browser(django_db_setup):
     executable = shutil.which("chromium")
     if executable is None:
         pytest.fail("Debian's chromium is not installed: `make test` installs it (as root).")
+    snapshots = {
+        connection.alias: connection._test_serialized_contents
+        for connection in connections.all()
+        if hasattr(connection, "_test_serialized_contents")
+    }
     with sync_playwright() as playwright:
+        # From here on Playwright's event loop runs in this thread, and Django hands out other
+        # connection objects: give them the snapshot that serialized rollbacks restore, or the
+        # flush after each transactional test would recreate content types under new ids.
+        for alias, snapshot in snapshots.items():
+            connections[alias]._test_serialized_contents = snapshot
         browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
