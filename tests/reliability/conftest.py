@@ -139,13 +139,3 @@ def redis_url(tmp_path_factory):
     server.start()
     yield server.url
     server.stop()
-
-
-def pytest_collection_modifyitems(config, items):
-    """The load test runs only when asked for (`make loadtest`, i.e. `-m loadtest`)."""
-    if "loadtest" in (config.getoption("markexpr") or ""):
-        return
-    skip = pytest.mark.skip(reason="30 s of load: run it with `make loadtest`")
-    for item in items:
-        if "loadtest" in item.keywords:
-            item.add_marker(skip)
