@@ -11,6 +11,17 @@ MODERATION_BUTTONS = {
     "_spam": Comment.Status.SPAM,
 }
 
+# What the site recorded about a comment: shown to moderators, never edited.
+RECORD_FIELDS = [
+    "held_by_rule",
+    "created_at",
+    "ip_address",
+    "user_agent",
+    "user",
+    "moderated_by",
+    "moderated_at",
+]
+
 
 @admin.register(Comment)
 class CommentAdmin(admin.ModelAdmin):
@@ -30,32 +41,11 @@ class CommentAdmin(admin.ModelAdmin):
     list_per_page = 50
     date_hierarchy = "created_at"
     actions = ["approve", "reject", "mark_as_spam"]
-    fields = [
-        "post",
-        "parent",
-        "name",
-        "email",
-        "body",
-        "status",
-        "held_by_rule",
-        "created_at",
-        "ip_address",
-        "user_agent",
-        "user",
-        "moderated_by",
-        "moderated_at",
+    fieldsets = [
+        (None, {"fields": ["post", "parent", "name", "email", "body", "status"]}),
+        ("How it arrived and who moderated it", {"fields": RECORD_FIELDS}),
     ]
-    readonly_fields = [
-        "post",
-        "parent",
-        "held_by_rule",
-        "created_at",
-        "ip_address",
-        "user_agent",
-        "user",
-        "moderated_by",
-        "moderated_at",
-    ]
+    readonly_fields = ["post", "parent", *RECORD_FIELDS]
 
     def get_queryset(self, request):
         # The post's full text is not needed to list or moderate its comments.
