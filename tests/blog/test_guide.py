@@ -55,6 +55,12 @@ def test_guide_is_published_under_its_title(guide):
     assert Post.objects.published().get() == guide
 
 
+def test_a_freshly_loaded_guide_is_not_shown_as_updated(client, guide):
+    guide.refresh_from_db()
+    assert guide.updated_at == guide.published_at
+    assert "Updated" not in client.get(guide.get_absolute_url()).content.decode()
+
+
 def test_loading_the_guide_twice_does_not_duplicate_it(guide):
     call_command("loadposts", "fixtures/posts", verbosity=0)
     assert Post.objects.count() == 1

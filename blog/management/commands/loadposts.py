@@ -51,5 +51,9 @@ class Command(BaseCommand):
                 slug=fields.pop("slug"),
                 defaults={**fields, "status": Post.Status.PUBLISHED},
             )
+            if created:
+                # Loading is not an edit: the post was last changed when it was published.
+                # (update() writes the time as given; save() would stamp it with now.)
+                Post.objects.filter(pk=post.pk).update(updated_at=post.published_at)
             verb = "Created" if created else "Kept existing"
             self.stdout.write(f"{verb} post: {post.title}")
