@@ -106,8 +106,8 @@ format: $(BIN)/.installed
 
 # Re-pin every dependency from pyproject.toml.
 lock: $(BIN)/.installed
-	$(BIN)/pip install --quiet pip-tools
-	$(BIN)/pip-compile --quiet --extra dev --strip-extras -o requirements.lock pyproject.toml
+	$(BIN)/pip install --quiet uv
+	$(BIN)/uv pip compile pyproject.toml --extra dev -o requirements.lock --python-version 3.11
 
 clean:
 	rm -rf $(VENV) staticfiles
