@@ -34,7 +34,8 @@ def test_filling_the_trap_field_files_the_comment_as_spam(send_comment):
 def test_a_comment_sent_seconds_after_the_form_was_shown_is_spam(send_comment):
     assert send_comment(seconds_ago=1).status_code == 303
     assert stored().status == "spam"
-    assert stored().held_by_rule.startswith("too fast: sent 1.")
+    # The reason names the seconds it took; how many exactly depends on the machine's speed.
+    assert stored().held_by_rule.startswith("too fast: sent ")
 
 
 def test_a_comment_sent_after_a_few_seconds_is_not_too_fast(send_comment):

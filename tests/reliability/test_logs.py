@@ -44,7 +44,7 @@ def test_each_request_is_one_json_line_with_level_time_path_status_and_duration(
     )
     for line in (home, missing):
         assert line["time"].endswith("+00:00")
-        assert line["duration_ms"] >= 0
+        assert isinstance(line["duration_ms"], float)
     assert not [line for line in log_lines() if line["logger"] == "django.request"], (
         "a 404 is logged once, by its request line"
     )
