@@ -77,13 +77,18 @@ def test_health_checks_the_primary_and_the_replica(site):
     assert Reader(site.url).get(reverse("health")).status == 200
 
 
-def test_a_reader_who_has_commented_reads_the_primary_others_the_lagging_replica(site, lagging):
-    writer = Reader(site.url, address="127.0.2.1")
+def comment_from(site, address: str, name: str, body: str) -> Reader:
+    """A reader at `address` sends a comment through the post's form; returns that reader."""
+    writer = Reader(site.url, address=address)
     form = find_form(writer.get(POST_PATH).text, COMMENT_PATH)
-    body = "Written to the primary while the replica lags."
-    form.fields.update(name="Edsger", email="edsger@example.com", body=body)
-
+    form.fields.update(name=name, email=f"{name.lower()}@example.com", body=body)
     assert writer.post(form.action, form.fields).status == 303
+    return writer
+
+
+def test_a_reader_who_has_commented_reads_the_primary_others_the_lagging_replica(site, lagging):
+    body = "Written to the primary while the replica lags."
+    writer = comment_from(site, "127.0.2.1", "Edsger", body)
 
     # The writer's next page comes from the primary: their comment awaits moderation there.
     assert PIN_COOKIE in writer.cookies
@@ -100,11 +105,8 @@ def test_a_reader_who_has_commented_reads_the_primary_others_the_lagging_replica
 
 
 def test_the_replica_serves_the_comment_once_it_has_replayed_it(site, replica):
-    writer = Reader(site.url, address="127.0.2.3")
-    form = find_form(writer.get(POST_PATH).text, COMMENT_PATH)
     body = "Replayed by the replica in a moment."
-    form.fields.update(name="Barbara", email="barbara@example.com", body=body)
-    assert writer.post(form.action, form.fields).status == 303
+    writer = comment_from(site, "127.0.2.3", "Barbara", body)
 
     unpinned = Reader(site.url, address="127.0.2.3")
     unpinned.cookies = {OWN_COMMENTS_COOKIE: writer.cookies[OWN_COMMENTS_COOKIE]}
