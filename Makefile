@@ -14,8 +14,8 @@ ifdef DATABASE_URL
 DB_START := true
 DB_STOP := true
 else
-DB_START := $(BIN)/python -m config.embedded_postgres start
-DB_STOP := $(BIN)/python -m config.embedded_postgres stop
+DB_START := $(BIN)/python -m ops.embedded_postgres start
+DB_STOP := $(BIN)/python -m ops.embedded_postgres stop
 endif
 
 .PHONY: run test setup db-start db-stop browser lint format lock clean backup restore redis loadtest bench bench-tools

@@ -41,7 +41,7 @@ sys.path.insert(0, str(PROJECT_DIR))
 
 import psycopg  # noqa: E402 (after the project is on the path)
 
-from config import embedded_postgres  # noqa: E402
+from ops import embedded_postgres  # noqa: E402
 
 PYTHON = Path(sys.executable)
 GUNICORN = PYTHON.with_name("gunicorn")

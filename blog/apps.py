@@ -1,5 +1,7 @@
-from django.apps import AppConfig
+# The module, not the class: Django takes any AppConfig class in apps.py for a candidate.
+from ops import site_apps
 
 
-class BlogConfig(AppConfig):
+class BlogConfig(site_apps.SiteAppConfig):
     name = "blog"
+    public_content = True

@@ -1,8 +1,6 @@
-from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 
-from blog import feeds, views
-from blog.sitemaps import SITEMAPS
+from blog import editor, feeds, views
 
 app_name = "blog"
 
@@ -12,6 +10,7 @@ urlpatterns = [
     path("search/", views.SearchView.as_view(), name="search"),
     path("feed/", feeds.PostsFeed(), name="feed-rss"),
     path("feed/atom/", feeds.PostsAtomFeed(), name="feed-atom"),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
-    path("robots.txt", views.robots_txt, name="robots-txt"),
+    # The editor's endpoints, at the paths markdownx's widget calls (MARKDOWNX_URLS_PATH...).
+    path("admin/markdownx/markdownify/", editor.markdown_preview, name="markdownx-preview"),
+    path("admin/markdownx/upload/", editor.image_upload, name="markdownx-upload"),
 ]

@@ -1,6 +1,3 @@
-from django.shortcuts import render
-from django.urls import reverse
-from django.views.decorators.http import require_safe
 from django.views.generic import DetailView, ListView
 
 from blog.caching import ConditionalPageMixin, comment_token_period
@@ -73,9 +70,3 @@ class SearchView(ListView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(form=self.form, **kwargs)
-
-
-@require_safe
-def robots_txt(request):
-    sitemap_url = request.build_absolute_uri(reverse("blog:sitemap"))
-    return render(request, "robots.txt", {"sitemap_url": sitemap_url}, content_type="text/plain")

@@ -10,7 +10,8 @@ from blog.views import PostDetailView
 from comments import services
 from comments.forms import CommentForm
 from comments.models import Comment
-from config.client_ip import client_ip
+from ops.views import resends_on_outage
+from ops.client_ip import client_ip
 
 OWN_COMMENTS_COOKIE = "own_comments"
 OWN_COMMENTS_SALT = "comments.own"
@@ -22,6 +23,7 @@ OWN_COMMENTS_MAX_AGE = 30 * 24 * 3600
 # bound to the post and the signed-in account, protects this view instead (see comments.forms).
 @csrf_exempt
 @require_POST
+@resends_on_outage(CommentForm)
 def post_comment(request, slug):
     post = get_object_or_404(Post.objects.published(), slug=slug)
     user = request.user if request.user.is_authenticated else None

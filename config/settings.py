@@ -14,8 +14,8 @@ from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.utils import get_random_secret_key
 
-from config import embedded_postgres
-from config.logs import json_logging
+from ops import embedded_postgres
+from ops.logs import json_logging
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = embedded_postgres.DATA_DIR
@@ -79,11 +79,11 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     # First, so that its line times everything below it.
-    "config.logs.RequestLogMiddleware",
+    "ops.logs.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
-    "config.staticfiles.StaticFilesMiddleware",
-    "config.db_routers.PinToPrimaryMiddleware",
+    "ops.staticfiles.StaticFilesMiddleware",
+    "ops.db_routers.PinToPrimaryMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -107,7 +107,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "config.context_processors.site",
+                "ops.context_processors.site",
             ],
         },
     },
@@ -123,14 +123,14 @@ DATABASES = {
 if os.environ.get("DJANGO_TEST_DATABASE_NAME"):
     DATABASES["default"]["TEST"] = {"NAME": os.environ["DJANGO_TEST_DATABASE_NAME"]}
 
-# A streaming replica of the primary serves the public pages' reads (config/db_routers.py).
+# A streaming replica of the primary serves the public pages' reads (ops/db_routers.py).
 DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
 if DATABASE_REPLICA_URL:
     DATABASES["replica"] = dj_database_url.parse(
         DATABASE_REPLICA_URL, conn_max_age=600, conn_health_checks=True
     )
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
-    DATABASE_ROUTERS = ["config.db_routers.PrimaryReplicaRouter"]
+    DATABASE_ROUTERS = ["ops.db_routers.PrimaryReplicaRouter"]
 # How long a reader who has just written reads from the primary: longer than the replica's lag.
 DATABASE_REPLICA_PIN_SECONDS = int(os.environ.get("DATABASE_REPLICA_PIN_SECONDS", 10))
 # An unreachable server fails a request within seconds (the 503 page) rather than holding the
@@ -251,8 +251,8 @@ AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
-AXES_LOCKOUT_CALLABLE = "config.login_throttle.locked_out"
-AXES_CLIENT_IP_CALLABLE = "config.client_ip.client_ip"
+AXES_LOCKOUT_CALLABLE = "ops.login_throttle.locked_out"
+AXES_CLIENT_IP_CALLABLE = "ops.client_ip.client_ip"
 # Lockouts are still logged as warnings; this only drops the start-up banner.
 AXES_VERBOSE = False
 
@@ -289,7 +289,7 @@ if SECURE:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
 
-# One JSON object per line on stderr (config/logs.py): a line per request from the "access"
+# One JSON object per line on stderr (ops/logs.py): a line per request from the "access"
 # logger, tracebacks inside their error's line. django.request keeps only errors: the access
 # line already reports every 4xx.
 LOGGING = json_logging(

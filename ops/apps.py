@@ -1,6 +1,7 @@
-from django.apps import AppConfig
+# The module, not the class: Django takes any AppConfig class in apps.py for a candidate.
+from ops import site_apps
 
 
-class OpsConfig(AppConfig):
+class OpsConfig(site_apps.SiteAppConfig):
     name = "ops"
-    verbose_name = "Operations"
+    verbose_name = "Site operations"

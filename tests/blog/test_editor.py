@@ -12,7 +12,7 @@ from tests.security.inert_html import active_content
 
 pytestmark = pytest.mark.django_db
 
-ENDPOINTS = ["markdownx-preview", "markdownx-upload"]
+ENDPOINTS = ["blog:markdownx-preview", "blog:markdownx-upload"]
 
 
 @pytest.fixture
@@ -48,7 +48,7 @@ def test_readers_without_staff_status_are_refused(client, endpoint):
 
 def test_preview_is_rendered_by_the_sites_sanitising_renderer(staff_client):
     response = staff_client.post(
-        reverse("markdownx-preview"), {"content": "**bold** <script>alert(1)</script>"}
+        reverse("blog:markdownx-preview"), {"content": "**bold** <script>alert(1)</script>"}
     )
     assert response.status_code == 200
     html = response.content.decode()
@@ -61,14 +61,14 @@ def test_preview_drops_script_urls_and_event_handlers(staff_client):
         "[click](javascript:alert(1)) [vb](vbscript:msgbox(1)) "
         "[page](data:text/html;base64,PHNjcmlwdD4=) <img src=x onerror=alert(1)>"
     )
-    response = staff_client.post(reverse("markdownx-preview"), {"content": content})
+    response = staff_client.post(reverse("blog:markdownx-preview"), {"content": content})
     assert response.status_code == 200
     assert active_content(response.content.decode()) == []
 
 
 def test_preview_refuses_a_body_over_the_size_limit(staff_client, settings):
     settings.BLOG_PREVIEW_MAX_CHARS = 10
-    response = staff_client.post(reverse("markdownx-preview"), {"content": "x" * 11})
+    response = staff_client.post(reverse("blog:markdownx-preview"), {"content": "x" * 11})
     assert response.status_code == 413
 
 
@@ -76,7 +76,7 @@ def test_png_upload_is_stored_under_a_random_name(staff_client, settings, tmp_pa
     settings.MEDIA_ROOT = tmp_path
     upload = io.BytesIO(png_bytes())
     upload.name = "holiday photo.png"
-    response = staff_client.post(reverse("markdownx-upload"), {"image": upload})
+    response = staff_client.post(reverse("blog:markdownx-upload"), {"image": upload})
     assert response.status_code == 200
     image_code = response.json()["image_code"]
     assert image_code.startswith("![](/media/uploads/")
@@ -96,7 +96,7 @@ def test_png_upload_is_stored_under_a_random_name(staff_client, settings, tmp_pa
 def test_uploads_that_are_not_jpeg_png_or_webp_are_refused(staff_client, name, content):
     upload = io.BytesIO(content)
     upload.name = name
-    response = staff_client.post(reverse("markdownx-upload"), {"image": upload})
+    response = staff_client.post(reverse("blog:markdownx-upload"), {"image": upload})
     assert response.status_code == 400
     assert "Only JPEG, PNG and WebP" in response.json()["image"][0]
 
@@ -105,7 +105,7 @@ def test_upload_over_the_size_limit_is_refused_with_413(staff_client, settings):
     settings.MARKDOWNX_UPLOAD_MAX_SIZE = 100
     upload = io.BytesIO(png_bytes() + b"\0" * 200)
     upload.name = "big.png"
-    response = staff_client.post(reverse("markdownx-upload"), {"image": upload})
+    response = staff_client.post(reverse("blog:markdownx-upload"), {"image": upload})
     assert response.status_code == 413
 
 
@@ -113,7 +113,7 @@ def test_uploaded_image_is_served_as_png_that_browsers_may_not_sniff(staff_clien
     """The media URL answers with the image's own type and nosniff, never as a page."""
     upload = io.BytesIO(png_bytes())
     upload.name = "photo.png"
-    image_code = staff_client.post(reverse("markdownx-upload"), {"image": upload}).json()
+    image_code = staff_client.post(reverse("blog:markdownx-upload"), {"image": upload}).json()
     url = image_code["image_code"].removeprefix("![](").removesuffix(")")
     try:
         response = staff_client.get(url)

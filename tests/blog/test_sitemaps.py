@@ -16,7 +16,7 @@ NS = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 
 def sitemap_entries(client) -> dict[str, str]:
     """Map each <loc> of the sitemap to its <lastmod>."""
-    response = client.get(reverse("blog:sitemap"))
+    response = client.get(reverse("ops:sitemap"))
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/xml")
     root = ET.fromstring(response.content)  # noqa: S314 (our own response)
@@ -47,16 +47,16 @@ def test_sitemap_leaves_out_drafts(client):
 
 
 def test_robots_txt_points_to_the_absolute_sitemap_url(client):
-    response = client.get(reverse("blog:robots-txt"))
+    response = client.get(reverse("ops:robots-txt"))
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/plain")
     lines = response.content.decode().splitlines()
     assert "User-agent: *" in lines
-    assert "Sitemap: http://testserver" + reverse("blog:sitemap") in lines
+    assert "Sitemap: http://testserver" + reverse("ops:sitemap") in lines
     assert "Disallow: " + reverse("admin:index") in lines
 
 
 def test_robots_txt_is_served_where_crawlers_look_for_it(client):
     """Crawlers ask for these two addresses by name, so here the paths themselves are the rule."""
-    assert reverse("blog:robots-txt") == "/robots.txt"
-    assert reverse("blog:sitemap") == "/sitemap.xml"
+    assert reverse("ops:robots-txt") == "/robots.txt"
+    assert reverse("ops:sitemap") == "/sitemap.xml"

@@ -8,7 +8,7 @@ from django.utils import timezone
 from pytest_django.asserts import assertContains
 
 from comments.models import Comment
-from config.client_ip import client_ip
+from ops.client_ip import client_ip
 from tests.factories import CommentFactory
 
 AWAITING = "Thank you: your comment is awaiting moderation and will appear once approved."

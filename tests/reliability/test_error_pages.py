@@ -1,4 +1,4 @@
-"""The 503 page a reader gets while the database is unreachable (config.views)."""
+"""The 503 page a reader gets while the database is unreachable (ops.views)."""
 
 import pytest
 from django.conf import settings
@@ -6,7 +6,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
 
-from config.views import service_unavailable
+from ops.views import service_unavailable
 from tests.reliability.web import find_form
 
 COMMENT = {

@@ -7,7 +7,7 @@ def test_health_answers_200_with_one_query_and_sets_no_cookie(
     client, db, django_assert_num_queries
 ):
     with django_assert_num_queries(1):
-        response = client.get(reverse("health"))
+        response = client.get(reverse("ops:health"))
 
     assert response.status_code == 200
     assert response.content == b"ok\n"

@@ -16,7 +16,7 @@ from tests.reliability.conftest import COMMENT_PATH, POST_PATH
 from tests.reliability.web import Reader, find_form, until
 from tests.servers import gunicorn_server
 
-HEALTH_PATH = reverse("health")
+HEALTH_PATH = reverse("ops:health")
 
 
 @pytest.fixture(scope="module")

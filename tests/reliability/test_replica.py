@@ -12,7 +12,7 @@ import pytest
 from django.urls import reverse
 
 from comments.views import OWN_COMMENTS_COOKIE
-from config.db_routers import PIN_COOKIE
+from ops.db_routers import PIN_COOKIE
 from tests.reliability.conftest import COMMENT_PATH, POST_PATH, manage
 from tests.reliability.web import Reader, find_form, until
 from tests.servers import gunicorn_server
@@ -74,7 +74,7 @@ def lagging(replica):
 
 
 def test_health_checks_the_primary_and_the_replica(site):
-    assert Reader(site.url).get(reverse("health")).status == 200
+    assert Reader(site.url).get(reverse("ops:health")).status == 200
 
 
 def comment_from(site, address: str, name: str, body: str) -> Reader:

@@ -1,19 +1,23 @@
-"""Site-wide views: the health check for load balancers and the error page for outages."""
+"""Site-wide views: the health check, the outage page, and what crawlers read first."""
 
 import sys
+from importlib import import_module
 
 import redis
 from django import forms
 from django.db import DatabaseError, InterfaceError, OperationalError, connections
 from django.http import HttpResponse
+from django.shortcuts import render
 from django.template.loader import render_to_string
-from django.urls import Resolver404, resolve
+from django.urls import Resolver404, resolve, reverse
 from django.utils.cache import add_never_cache_headers
+from django.utils.module_loading import module_has_submodule
 from django.views import defaults
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
 
-from comments.forms import CommentForm
-from config.context_processors import site
+from ops.context_processors import site
+from ops.site_apps import site_apps
 
 # What PostgreSQL or Redis raise while down, restarting or failing over: worth a retry.
 OUTAGES = (OperationalError, InterfaceError, redis.ConnectionError, redis.TimeoutError)
@@ -30,6 +34,21 @@ def health(request):
     except DatabaseError:
         return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
     return HttpResponse("ok\n", content_type="text/plain")
+
+
+def site_sitemaps() -> dict:
+    """Every site app's sitemaps: the SITEMAPS dict of its `sitemaps` module, if it has one."""
+    sitemaps = {}
+    for app in site_apps():
+        if module_has_submodule(app.module, "sitemaps"):
+            sitemaps.update(import_module(f"{app.name}.sitemaps").SITEMAPS)
+    return sitemaps
+
+
+@require_safe
+def robots_txt(request):
+    sitemap_url = request.build_absolute_uri(reverse("ops:sitemap"))
+    return render(request, "robots.txt", {"sitemap_url": sitemap_url}, content_type="text/plain")
 
 
 def server_error(request):
@@ -54,16 +73,27 @@ def service_unavailable(request):
     return response
 
 
+def resends_on_outage(form_class):
+    """Mark a view whose POST the outage page gives back to the reader to send again, with the
+    fields of `form_class`: its text areas to read and edit, the rest hidden as they were sent."""
+
+    def mark(view):
+        view.resend_form_class = form_class
+        return view
+
+    return mark
+
+
 def resend_form(request):
-    """A refused comment's fields: its text to read and edit, the rest to send again as it was."""
+    """The refused POST's fields, if its view asked for them (resends_on_outage)."""
     try:
-        match = resolve(request.path_info)
+        form_class = getattr(resolve(request.path_info).func, "resend_form_class", None)
     except Resolver404:
         return None
-    if match.view_name != "comments:post-comment":
+    if form_class is None:
         return None
     text_fields, hidden_fields = [], []
-    for name, field in CommentForm.base_fields.items():
+    for name, field in form_class.base_fields.items():
         value = request.POST.get(name, "")
         if isinstance(field.widget, forms.Textarea):
             text_fields.append({"name": name, "label": field.label, "value": value})

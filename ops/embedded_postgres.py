@@ -4,8 +4,8 @@ The `pgserver` package ships real PostgreSQL binaries, so a fresh machine needs 
 system service. The server's data lives in `.data/postgres` inside the project and it listens on a
 Unix socket only, so several checkouts on one machine never fight over a port.
 
-    python -m config.embedded_postgres start   # idempotent: reuses the data and a running server
-    python -m config.embedded_postgres stop
+    python -m ops.embedded_postgres start   # idempotent: reuses the data and a running server
+    python -m ops.embedded_postgres stop
 """
 
 import os
@@ -67,5 +67,5 @@ def stop() -> None:
 if __name__ == "__main__":
     commands = {"start": start, "stop": stop}
     if len(sys.argv) != 2 or sys.argv[1] not in commands:
-        sys.exit("usage: python -m config.embedded_postgres start|stop")
+        sys.exit("usage: python -m ops.embedded_postgres start|stop")
     commands[sys.argv[1]]()

@@ -12,6 +12,8 @@ from django.conf import settings
 from django.core.exceptions import MiddlewareNotUsed
 from django.urls import reverse
 
+from ops.site_apps import site_apps
+
 PRIMARY = "default"
 REPLICA = "replica"
 PIN_COOKIE = "primary_db"
@@ -22,7 +24,9 @@ _pinned_to_primary = ContextVar("pinned_to_primary", default=False)
 class PrimaryReplicaRouter:
     """Public content is read from the replica unless the request is pinned to the primary."""
 
-    replica_apps = {"blog", "comments"}
+    def __init__(self):
+        # The apps that say their models are public content (SiteAppConfig.public_content).
+        self.replica_apps = {app.label for app in site_apps() if app.public_content}
 
     def db_for_read(self, model, **hints):
         if model._meta.app_label in self.replica_apps and not _pinned_to_primary.get():

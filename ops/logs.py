@@ -21,7 +21,7 @@ def json_logging(**config) -> dict:
     return {
         "version": 1,
         "disable_existing_loggers": False,
-        "formatters": {"json": {"()": "config.logs.JsonFormatter"}},
+        "formatters": {"json": {"()": "ops.logs.JsonFormatter"}},
         "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json"}},
         **config,
     }
