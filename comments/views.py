@@ -10,8 +10,8 @@ from blog.views import PostDetailView
 from comments import services
 from comments.forms import CommentForm
 from comments.models import Comment
-from ops.views import resends_on_outage
 from ops.client_ip import client_ip
+from ops.views import resends_on_outage
 
 OWN_COMMENTS_COOKIE = "own_comments"
 OWN_COMMENTS_SALT = "comments.own"
