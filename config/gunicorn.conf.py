@@ -3,7 +3,7 @@
 import multiprocessing
 import os
 
-from ops.logs import json_logging
+from ops.logs import logging_config
 
 bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
 # Sync workers, two per core and one: a request is mostly Python work, and on 2 cores neither
@@ -17,9 +17,10 @@ timeout = 30
 graceful_timeout = 20
 # Heartbeat files in memory, so a slow disk never makes the arbiter think a worker hangs.
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None  # noqa: S108 (gunicorn docs)
-# No access log: Django logs one JSON line per request (ops.logs.RequestLogMiddleware).
+# No access log: Django logs one line per request (ops.logs.RequestLogMiddleware).
 accesslog = None
-# gunicorn's own lines (start, stop, a worker killed or timed out) in the same JSON on stderr.
-logconfig_dict = json_logging(
+# gunicorn's own lines (start, stop, a worker killed or timed out) in the site's format on
+# stderr: text on a terminal, JSON otherwise (ops.logs.log_format).
+logconfig_dict = logging_config(
     loggers={"gunicorn.error": {"handlers": ["console"], "level": "INFO", "propagate": False}}
 )

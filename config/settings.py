@@ -15,7 +15,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management.utils import get_random_secret_key
 
 from ops import embedded_postgres
-from ops.logs import json_logging
+from ops.logs import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = embedded_postgres.DATA_DIR
@@ -289,10 +289,11 @@ if SECURE:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
 
-# One JSON object per line on stderr (ops/logs.py): a line per request from the "access"
-# logger, tracebacks inside their error's line. django.request keeps only errors: the access
-# line already reports every 4xx.
-LOGGING = json_logging(
+# On stderr (ops/logs.py): readable lines on a terminal, otherwise one JSON object per line
+# (DJANGO_LOG_FORMAT=text|json chooses); a line per request from the "access" logger,
+# tracebacks inside their error's line. django.request keeps only errors: the access line
+# already reports every 4xx.
+LOGGING = logging_config(
     root={"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
     loggers={"django.request": {"level": "ERROR"}},
 )
