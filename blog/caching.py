@@ -3,7 +3,7 @@
 A page's version is what it is built from (for the post page: the post's last change, its
 approved comments' last change and the list of published posts), plus the release that renders
 it. A repeat visit whose ETag still matches gets 304 Not Modified after the one query that reads
-the version, and the fragment caches in the templates are keyed by the same values.
+the version, and the fragment caches in the templates are keyed by the same version.
 
 A request without cookies gets the page everyone gets, so shared caches (a CDN) may keep it a
 minute and serve it stale while they fetch a fresh one. A request with a cookie (a session, the
@@ -12,52 +12,49 @@ is private and always checked with the site.
 """
 
 import hashlib
-import time
-from functools import cache
 
-from django.conf import settings
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
+
+from ops import form_tokens
+from ops.release import release
 
 SHARED_CACHE_CONTROL = {"public": True, "max_age": 60, "stale_while_revalidate": 600}
 PRIVATE_CACHE_CONTROL = {"private": True, "no_cache": True}
 
-# What a release is made of: a deploy that changes any of it changes every ETag.
-RELEASE_FOLDERS = ["blog", "comments", "config", "templates"]
-RELEASE_SUFFIXES = {".py", ".html", ".txt"}
+
+def version(*ingredients) -> str:
+    """A short digest of what a page is built from, with the release that renders it and the
+    form tokens' period (a page kept alive by 304s must not hold a token that expired)."""
+    values = (release(), form_tokens.period(), *ingredients)
+    return hashlib.blake2b(repr(values).encode(), digest_size=12).hexdigest()
 
 
-@cache
-def release() -> str:
-    """A digest of the code and templates this process runs and of the static files' hashed names,
-    so that no reader keeps a page built by the previous release."""
-    digest = hashlib.blake2b(digest_size=8)
-    for folder in RELEASE_FOLDERS:
-        for path in sorted((settings.BASE_DIR / folder).rglob("*")):
-            if path.suffix in RELEASE_SUFFIXES:
-                digest.update(path.read_bytes())
-    manifest = settings.STATIC_ROOT / "staticfiles.json"
-    if manifest.exists():
-        digest.update(manifest.read_bytes())
-    return digest.hexdigest()
+def post_page_version(post) -> str:
+    """The post page's version, the one definition: its ETag and every fragment key of
+    blog/post_detail.html come from it. `post` comes from PostQuerySet.for_post_page(), which
+    reads all of it in the one query: the post's last change, its discussion's last change (what
+    readers see of its comments, kept by PostgreSQL) and the list of published posts (the
+    previous and next links)."""
+    return version(post.pk, post.updated_at, post.comments_changed_at, post.listing_version)
 
 
-def comment_token_period() -> int:
-    """Which half of a comment form token's lifetime it is now. The post page's ETag changes
-    with it, so a copy kept alive by 304s never holds a token the comments app would refuse."""
-    return int(time.time()) // max(1, settings.COMMENTS_TOKEN_MAX_AGE_SECONDS // 2)
+def listing_page_version(listing_version: str) -> str:
+    """The home page's version: the published posts it lists."""
+    return version(listing_version)
 
 
-def weak_etag(version) -> str:
-    # Weak: two renderings of one version differ in the comment form's token, nothing else.
-    digest = hashlib.blake2b(repr((release(), version)).encode(), digest_size=12).hexdigest()
-    return f'W/"{digest}"'
+def weak_etag(page_version: str) -> str:
+    # Weak: two renderings of one version differ in the forms' tokens, nothing else.
+    return f'W/"{page_version}"'
 
 
 class ConditionalPageMixin:
     """A GET view answering a repeat visit with 304, and saying who may cache its page.
 
-    Subclasses define page_version(): everything the page is built from, read in as few queries as
-    possible since it runs on every request that carries no cookie, 304 or not.
+    Subclasses define page_version(), one of the functions above: it runs on every request that
+    carries no cookie, 304 or not, so it reads what it needs in as few queries as possible.
+    Django's `condition` decorator is not used because it would read the version a second time
+    for the page itself; here the post read for the version is the one the page shows.
     """
 
     def page_version(self):

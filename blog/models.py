@@ -5,7 +5,7 @@ from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
-from django.db.models import F, Func, Q, Value
+from django.db.models import F, Func, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Concat, Now
 from django.urls import reverse
@@ -19,11 +19,35 @@ SEARCH_CONFIG = "english"
 WORDS_READ_PER_MINUTE = 230
 
 
+def is_author(user) -> bool:
+    """Who writes for the blog: staff. Their comments carry the Author badge. (Who may moderate
+    comments is another question, answered by comments.permissions.is_moderator.)"""
+    return user is not None and user.is_staff
+
+
+def published_lookup() -> dict:
+    """The one definition of a public post: published, and its publication time has come (by
+    PostgreSQL's clock as each query runs, so that its SQL is the same at every request)."""
+    return {"status": Post.Status.PUBLISHED, "published_at__lte": Now()}
+
+
 class PostQuerySet(models.QuerySet):
     def published(self):
-        """What the public sees: published posts whose publication time has come (by PostgreSQL's
-        clock as each query runs, so that its SQL is the same at every request)."""
-        return self.filter(status=Post.Status.PUBLISHED, published_at__lte=Now())
+        """What the public sees (published_lookup)."""
+        return self.filter(**published_lookup())
+
+    def without_text(self, *keep):
+        """Leave out the large text columns (Post.TEXT_FIELDS) except those named in `keep`."""
+        return self.defer(*(name for name in Post.TEXT_FIELDS if name not in keep))
+
+    def for_post_page(self):
+        """A published post with everything its page and its version need, in one query."""
+        return (
+            self.published()
+            .select_related("author")
+            .without_text("body_html", "outline")
+            .with_listing_version()
+        )
 
     def listing_version(self):
         """One row, one value that changes whenever the list of published posts does: how many
@@ -89,8 +113,9 @@ class Post(models.Model):
         default=timezone.now, help_text="The post stays hidden until this time."
     )
     updated_at = models.DateTimeField(auto_now=True)
-    # PostgreSQL sets it whenever an approved comment of the post is added, changed or removed
-    # (a trigger, see comments' migrations): the post page's caches are keyed by it.
+    # When what readers see of the post's discussion last changed. Set by PostgreSQL alone: the
+    # blog's trigger function blog_mark_discussion_changed (migration 0004), which the comments
+    # app attaches to its table. Part of the post page's version (blog.caching).
     comments_changed_at = models.DateTimeField(null=True, editable=False)
     # PostgreSQL keeps the vector current on every write; the title outranks the body.
     search_vector = models.GeneratedField(
@@ -102,6 +127,9 @@ class Post(models.Model):
     )
 
     objects = PostQuerySet.as_manager()
+
+    # The large columns, which lists and look-ups leave out (PostQuerySet.without_text).
+    TEXT_FIELDS = ("body", "body_html", "body_text", "outline", "search_vector")
 
     class Meta:
         ordering = ["-published_at"]
@@ -125,17 +153,18 @@ class Post(models.Model):
 
     def previous_published(self):
         """The published post just before this one (the id breaks ties of publication time)."""
-        earlier = Q(published_at__lt=self.published_at) | Q(
-            published_at=self.published_at, pk__lt=self.pk
-        )
-        return Post.objects.published().filter(earlier).order_by("-published_at", "-pk").first()
+        return self._published_neighbour(self.get_previous_by_published_at)
 
     def next_published(self):
         """The published post just after this one."""
-        later = Q(published_at__gt=self.published_at) | Q(
-            published_at=self.published_at, pk__gt=self.pk
-        )
-        return Post.objects.published().filter(later).order_by("published_at", "pk").first()
+        return self._published_neighbour(self.get_next_by_published_at)
+
+    @staticmethod
+    def _published_neighbour(get_neighbour):
+        try:
+            return get_neighbour(**published_lookup())
+        except Post.DoesNotExist:
+            return None
 
     def structured_data(self, url: str) -> dict:
         """schema.org BlogPosting for search engines, rendered as JSON-LD on the post's page."""

@@ -24,7 +24,7 @@ def search_posts(text: str):
     return (
         Post.objects.published()
         .filter(search_vector=query)
-        .defer("body", "body_html", "body_text", "outline")
+        .without_text()
         .annotate(
             rank=SearchRank(F("search_vector"), query),
             snippet=SearchHeadline(

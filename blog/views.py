@@ -1,6 +1,6 @@
 from django.views.generic import DetailView, ListView
 
-from blog.caching import ConditionalPageMixin, comment_token_period
+from blog.caching import ConditionalPageMixin, listing_page_version, post_page_version
 from blog.forms import SearchForm
 from blog.models import Post
 from blog.search import search_posts
@@ -12,19 +12,14 @@ class PostListView(ConditionalPageMixin, ListView):
     paginate_by = 10
 
     def page_version(self):
-        return Post.objects.listing_version().get()
+        return listing_page_version(Post.objects.listing_version().get())
 
 
 class PostDetailView(ConditionalPageMixin, DetailView):
-    queryset = (
-        Post.objects.published()
-        .select_related("author")
-        .defer("body", "body_text", "search_vector")
-    )
+    """The post page. Other apps extend it through templates (template tags) or by subclassing
+    it, as the comments app does to take its form on this page (FormMixin with DetailView)."""
 
-    def get_queryset(self):
-        # Everything the page's version is made of comes with the post, in one query.
-        return super().get_queryset().with_listing_version()
+    queryset = Post.objects.for_post_page()
 
     def get_object(self, queryset=None):
         # page_version() may have read it already, to answer 304 or build the page.
@@ -33,20 +28,16 @@ class PostDetailView(ConditionalPageMixin, DetailView):
         return self.object
 
     def page_version(self):
-        post = self.get_object()
-        return (
-            post.pk,
-            post.updated_at,
-            post.comments_changed_at,
-            post.listing_version,
-            comment_token_period(),
-        )
+        return post_page_version(self.get_object())
 
     def get_context_data(self, **kwargs):
         post = self.object
         url = self.request.build_absolute_uri(post.get_absolute_url())
         return super().get_context_data(
-            canonical_url=url, structured_data=post.structured_data(url), **kwargs
+            canonical_url=url,
+            structured_data=post.structured_data(url),
+            page_version=self.page_version(),
+            **kwargs,
         )
 
 

@@ -1,6 +1,8 @@
 from django.contrib import admin, messages
 from django.utils.text import Truncator
+from django.utils.translation import ngettext
 
+from blog.models import Post
 from comments.models import Comment
 from comments.services import moderate
 
@@ -13,7 +15,7 @@ MODERATION_BUTTONS = {
 
 # What the site recorded about a comment: shown to moderators, never edited.
 RECORD_FIELDS = [
-    "held_by_rule",
+    "reason",
     "created_at",
     "ip_address",
     "user_agent",
@@ -33,7 +35,7 @@ class CommentAdmin(admin.ModelAdmin):
         "status",
         "created_at",
         "ip_address",
-        "held_by_rule",
+        "reason",
     ]
     list_filter = ["status", "post"]
     search_fields = ["body", "name", "email", "ip_address"]
@@ -49,11 +51,7 @@ class CommentAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         # The post's full text is not needed to list or moderate its comments.
-        return (
-            super()
-            .get_queryset(request)
-            .defer("post__body", "post__body_html", "post__body_text", "post__search_vector")
-        )
+        return super().get_queryset(request).defer(*(f"post__{name}" for name in Post.TEXT_FIELDS))
 
     def has_add_permission(self, request):
         return False  # comments come from readers, through the post page
@@ -62,12 +60,16 @@ class CommentAdmin(admin.ModelAdmin):
     def excerpt(self, comment):
         return Truncator(comment.body).chars(80)
 
+    @admin.display(description="Reason", ordering="status_reason")
+    def reason(self, comment):
+        return comment.reason
+
     def view_on_site(self, comment):
         return f"{comment.post.get_absolute_url()}#comments"
 
     def _moderate(self, request, queryset, status, verb):
         count = moderate(queryset, status, request.user)
-        noun = "comment was" if count == 1 else "comments were"
+        noun = ngettext("comment was", "comments were", count)
         self.message_user(request, f"{count} {noun} {verb}.", messages.SUCCESS)
 
     @admin.action(description="Approve selected comments", permissions=["change"])

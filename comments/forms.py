@@ -1,64 +1,38 @@
-"""The "Post a Comment" form and its signed token.
+"""The "Post a Comment" form.
 
-The token carries the post, the signed-in user (if any) and the time the form was rendered, signed
-with the secret key (as django-contrib-comments' security hash does). It replaces the CSRF cookie,
-which anonymous readers never get so that post pages stay cacheable: a token is only good for the
-post, and the account, it was rendered for. Its age also feeds the "too fast" anti-spam rule.
+It carries a signed form token (ops.form_tokens) scoped to its post and the signed-in account,
+in place of the CSRF cookie that anonymous readers never get (their post pages stay cacheable).
+The token's age also feeds the "too fast" anti-spam rule.
 """
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from django import forms
 from django.conf import settings
-from django.core import signing
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.timesince import timesince
 
-from comments.models import Comment
-from comments.moderation import Submission
+from comments.models import MAX_COMMENT_ID, Comment
+from comments.spam_rules import Submission
+from ops import form_tokens
 
-SIGNING_SALT = "comments.form"
-# Comment ids are bigints: a larger "parent" is refused by the form, not by the database.
-MAX_COMMENT_ID = 2**63 - 1
+# The name the honeypot field had in the previous release: a page rendered by it may still be
+# sent for as long as its token lives (FORM_TOKEN_MAX_AGE_SECONDS). Drop it in the next release.
+PREVIOUS_HONEYPOT_NAME = "website"
 
 # Invisible characters that only ever mislead: C0/C1 controls (NUL, backspace, bell, escape codes)
 # except tab and newline, and the bidirectional overrides that make "gnp.exe" read "exe.png".
 INVISIBLE_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
-class BadToken(Exception):
-    pass
+def token_scope(post) -> str:
+    return f"comments.post:{post.pk}"
 
 
-class ExpiredToken(Exception):
-    pass
-
-
-def _user_pk(user):
-    return user.pk if user is not None and user.is_authenticated else None
-
-
-def issue_token(post, user=None, rendered_at: datetime | None = None) -> str:
-    rendered_at = rendered_at or timezone.now()
-    payload = {"post": post.pk, "user": _user_pk(user), "at": rendered_at.timestamp()}
-    return signing.dumps(payload, salt=SIGNING_SALT)
-
-
-def read_token(token: str, post, user=None) -> datetime:
-    """Return when the form was rendered; raise BadToken or ExpiredToken."""
-    try:
-        payload = signing.loads(token, salt=SIGNING_SALT)
-        rendered_at = datetime.fromtimestamp(payload["at"], tz=UTC)
-        belongs = payload["post"] == post.pk and payload["user"] == _user_pk(user)
-    except (signing.BadSignature, KeyError, TypeError, ValueError, OverflowError) as error:
-        raise BadToken from error
-    if not belongs:
-        raise BadToken
-    if timezone.now() - rendered_at > timedelta(seconds=settings.COMMENTS_TOKEN_MAX_AGE_SECONDS):
-        raise ExpiredToken
-    return rendered_at
+def issue_token(post, user=None, rendered_at=None) -> str:
+    return form_tokens.issue(token_scope(post), user, rendered_at)
 
 
 class PlainTextField(forms.CharField):
@@ -77,27 +51,12 @@ class NameField(PlainTextField):
         return name
 
 
-class CommentForm(forms.Form):
-    name = NameField(
-        max_length=Comment._meta.get_field("name").max_length,
-        error_messages={"required": "Please give a name; it is shown with your comment."},
-        widget=forms.TextInput(attrs={"autocomplete": "name"}),
-    )
-    email = forms.EmailField(
-        max_length=Comment._meta.get_field("email").max_length,
-        help_text="Never shown; only the moderators see it.",
-        error_messages={"required": "Please give your email address; it is never shown."},
-        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
-    )
-    body = PlainTextField(
-        label="Comment",
-        max_length=Comment._meta.get_field("body").max_length,
-        help_text="Plain text. *Emphasis*, `code`, lists and links work too.",
-        error_messages={"required": "Please write a comment."},
-        widget=forms.Textarea(attrs={"rows": 6}),
-    )
-    # The trap: hidden by CSS (class comment-form-trap), so only bots fill it in.
-    website = forms.CharField(
+class CommentForm(forms.ModelForm):
+    """The comment's own fields come from the model (lengths, labels); the rest say how the form
+    was sent. It never saves: comments.services.submit_comment stores the comment."""
+
+    # The honeypot: hidden by CSS (class comment-form-honeypot), so only bots fill it in.
+    honeypot = forms.CharField(
         label="Leave this field empty",
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
@@ -106,6 +65,22 @@ class CommentForm(forms.Form):
         required=False, min_value=1, max_value=MAX_COMMENT_ID, widget=forms.HiddenInput
     )
     token = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    class Meta:
+        model = Comment
+        fields = ["name", "email", "body"]
+        field_classes = {"name": NameField, "body": PlainTextField}
+        labels = {"body": "Comment"}
+        error_messages = {
+            "name": {"required": "Please give a name; it is shown with your comment."},
+            "email": {"required": "Please give your email address; it is never shown."},
+            "body": {"required": "Please write a comment."},
+        }
+        widgets = {
+            "name": forms.TextInput(attrs={"autocomplete": "name"}),
+            "email": forms.EmailInput(attrs={"autocomplete": "email"}),
+            "body": forms.Textarea(attrs={"rows": 6}),
+        }
 
     def __init__(self, *args, post, user=None, **kwargs):
         super().__init__(*args, label_suffix="", **kwargs)
@@ -116,6 +91,9 @@ class CommentForm(forms.Form):
         if user is not None and user.is_authenticated:
             self.fields["name"].initial = user.get_full_name() or user.get_username()
             self.fields["email"].initial = user.email
+
+    def clean_honeypot(self):
+        return self.cleaned_data["honeypot"] or self.data.get(PREVIOUS_HONEYPOT_NAME, "")
 
     def clean_parent(self):
         pk = self.cleaned_data["parent"]
@@ -133,17 +111,16 @@ class CommentForm(forms.Form):
     def clean(self):
         token = self.data.get("token", "")
         try:
-            self.rendered_at = read_token(token, self.post, self.user)
-        except ExpiredToken:
+            self.rendered_at = form_tokens.read(token, token_scope(self.post), self.user)
+        except form_tokens.ExpiredToken:
             self._renew_token()
             now = timezone.now()
-            max_age = timedelta(seconds=settings.COMMENTS_TOKEN_MAX_AGE_SECONDS)
             raise ValidationError(
-                f"This form was opened more than {timesince(now - max_age, now)} ago. "
-                "Please check your comment and send it again.",
+                f"This form was opened more than {timesince(now - form_tokens.max_age(), now)} "
+                "ago. Please check your comment and send it again.",
                 code="expired_token",
             ) from None
-        except BadToken:
+        except form_tokens.BadToken:
             self._renew_token()
             raise ValidationError(
                 "This form could not be verified. Please send your comment again.",
@@ -163,6 +140,6 @@ class CommentForm(forms.Form):
             name=self.cleaned_data["name"],
             email=self.cleaned_data["email"],
             body=self.cleaned_data["body"],
-            trap=self.cleaned_data["website"].strip(),
+            honeypot=self.cleaned_data["honeypot"].strip(),
             seconds_taken=(timezone.now() - self.rendered_at).total_seconds(),
         )

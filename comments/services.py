@@ -1,16 +1,19 @@
-"""What happens to a comment: submitted by a reader, moderated by staff."""
+"""What happens to a comment: submitted by a reader, moderated by a moderator."""
 
 import logging
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import connection, transaction
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
 
+from comments import spam_rules
 from comments.models import Comment
-from comments.moderation import Submission, Verdict, flood_limit_reached, judge
+from comments.permissions import is_moderator
 
 logger = logging.getLogger("comments")
 moderation_logger = logging.getLogger("comments.moderation")
@@ -22,21 +25,36 @@ class FloodLimitExceeded(Exception):
     """Too many comments from one address in the flood window: nothing was stored."""
 
 
-def is_moderator(user) -> bool:
-    return user is not None and user.is_authenticated and user.has_perm("comments.change_comment")
+def flood_limit_reached(ip_address: str | None, now: datetime) -> bool:
+    """Whether this address already sent COMMENTS_FLOOD_LIMIT comments within the window.
+
+    Counted in PostgreSQL, so the limit holds across workers and hosts. Call inside a transaction
+    that then stores the comment: the advisory lock makes concurrent submissions from one
+    address, on any worker or host, count one after the other.
+    """
+    if ip_address is None:
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))",
+            [f"comments.flood:{ip_address}"],
+        )
+    window_start = now - timedelta(seconds=settings.COMMENTS_FLOOD_WINDOW_SECONDS)
+    recent = Comment.objects.filter(ip_address=ip_address, created_at__gte=window_start)
+    return recent.count() >= settings.COMMENTS_FLOOD_LIMIT
 
 
 def submit_comment(
     *,
     post,
-    submission: Submission,
+    submission: spam_rules.Submission,
     parent: Comment | None = None,
     ip_address: str | None,
     user_agent: str = "",
     user=None,
     site_url: str,
 ) -> Comment:
-    """Store a comment, decide its status, record the rule that did, and tell the moderators.
+    """Store a comment, decide its status, record why, and tell the moderators.
 
     A moderator's own comment is published at once. Anyone else's is spam if an anti-spam rule
     catches it and pending otherwise; pending comments are emailed to MODERATOR_EMAILS once the
@@ -45,11 +63,12 @@ def submit_comment(
     now = timezone.now()
     with transaction.atomic():
         if is_moderator(user):
-            verdict = Verdict(Comment.Status.APPROVED)
+            verdict = spam_rules.Verdict(Comment.Status.APPROVED)
         elif flood_limit_reached(ip_address, now):
             raise FloodLimitExceeded
         else:
-            verdict = judge(submission)
+            verdict = spam_rules.check(submission)
+        approved = verdict.status == Comment.Status.APPROVED
         comment = Comment.objects.create(
             post=post,
             parent=parent,
@@ -58,21 +77,21 @@ def submit_comment(
             email=submission.email,
             body=submission.body,
             status=verdict.status,
-            held_by_rule=verdict.rule,
+            status_reason=verdict.reason,
             created_at=now,
             ip_address=ip_address,
             user_agent=user_agent[:USER_AGENT_MAX_LENGTH],
-            moderated_by=user if verdict.status == Comment.Status.APPROVED else None,
-            moderated_at=now if verdict.status == Comment.Status.APPROVED else None,
+            moderated_by=user if approved else None,
+            moderated_at=now if approved else None,
         )
         if comment.status == Comment.Status.PENDING and settings.MODERATOR_EMAILS:
             transaction.on_commit(lambda: notify_moderators(comment, site_url))
     logger.info(
-        "comment %s on post %s stored as %s (rule: %s)",
+        "comment %s on post %s stored as %s (reason: %s)",
         comment.pk,
         post.pk,
         comment.status,
-        verdict.rule or "none",
+        verdict.reason or "none",
     )
     return comment
 
@@ -80,15 +99,15 @@ def submit_comment(
 def notify_moderators(comment: Comment, site_url: str) -> None:
     """Email MODERATOR_EMAILS about a new pending comment; a mail failure is logged, never raised
     (the comment is committed by now and the reader must still get their answer)."""
-    review_url = site_url + reverse("admin:comments_comment_change", args=[comment.pk])
+    context = {
+        "comment": comment,
+        "excerpt": Truncator(comment.body).chars(1000),
+        "review_url": site_url + reverse("admin:comments_comment_change", args=[comment.pk]),
+    }
     try:
         send_mail(
             subject=f"Comment awaiting moderation on “{comment.post.title}”",
-            message=(
-                f"{comment.name} <{comment.email}> wrote:\n\n"
-                f"{Truncator(comment.body).chars(1000)}\n\n"
-                f"Approve, reject or mark it as spam: {review_url}\n"
-            ),
+            message=render_to_string("comments/email/moderators_pending.txt", context),
             from_email=None,
             recipient_list=settings.MODERATOR_EMAILS,
         )

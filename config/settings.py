@@ -6,6 +6,7 @@ loudly when one is missing.
 """
 
 import os
+import warnings
 from datetime import timedelta
 from pathlib import Path
 
@@ -30,6 +31,21 @@ def env_flag(name: str, default: bool = False) -> bool:
 
 def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def renamed_env(name: str, old_name: str) -> None:
+    """Read a renamed variable under its old name too, for one release, and say so."""
+    if old_name in os.environ and name not in os.environ:
+        warnings.warn(
+            f"{old_name} is renamed {name}; the old name stops working in the next release.",
+            FutureWarning,
+            stacklevel=2,
+        )
+        os.environ[name] = os.environ[old_name]
+
+
+renamed_env("COMMENTS_SPAM_WORDS", "COMMENTS_HOLD_WORDS")
+renamed_env("FORM_TOKEN_MAX_AGE_SECONDS", "COMMENTS_TOKEN_MAX_AGE_SECONDS")
 
 
 PRODUCTION = os.environ.get("DJANGO_ENV", "development") == "production"
@@ -256,14 +272,18 @@ AXES_CLIENT_IP_CALLABLE = "ops.client_ip.client_ip"
 # Lockouts are still logged as warnings; this only drops the start-up banner.
 AXES_VERBOSE = False
 
-# Comments: every comment waits for a moderator; these tune comments/moderation.py.
+# Forms that anonymous readers send carry a signed token instead of a CSRF cookie
+# (ops/form_tokens.py), so their pages stay cacheable: an older form is sent back to the reader.
+FORM_TOKEN_MAX_AGE_SECONDS = int(os.environ.get("FORM_TOKEN_MAX_AGE_SECONDS", 86_400))
+
+# Comments: every comment waits for a moderator; these tune comments/spam_rules.py and the
+# flood limit (comments/services.py).
 MODERATOR_EMAILS = env_list("MODERATOR_EMAILS", "")
 COMMENTS_PER_PAGE = int(os.environ.get("COMMENTS_PER_PAGE", 50))
 COMMENTS_FLOOD_LIMIT = int(os.environ.get("COMMENTS_FLOOD_LIMIT", 3))
 COMMENTS_FLOOD_WINDOW_SECONDS = int(os.environ.get("COMMENTS_FLOOD_WINDOW_SECONDS", 600))
 COMMENTS_MIN_SUBMIT_SECONDS = float(os.environ.get("COMMENTS_MIN_SUBMIT_SECONDS", 3))
-COMMENTS_TOKEN_MAX_AGE_SECONDS = int(os.environ.get("COMMENTS_TOKEN_MAX_AGE_SECONDS", 86_400))
-COMMENTS_HOLD_WORDS = env_list("COMMENTS_HOLD_WORDS", "viagra,cialis,casino,replica watches")
+COMMENTS_SPAM_WORDS = env_list("COMMENTS_SPAM_WORDS", "viagra,cialis,casino,replica watches")
 COMMENTS_MAX_LINKS = int(os.environ.get("COMMENTS_MAX_LINKS", 2))
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

@@ -73,23 +73,15 @@ def service_unavailable(request):
     return response
 
 
-def resends_on_outage(form_class):
-    """Mark a view whose POST the outage page gives back to the reader to send again, with the
-    fields of `form_class`: its text areas to read and edit, the rest hidden as they were sent."""
-
-    def mark(view):
-        view.resend_form_class = form_class
-        return view
-
-    return mark
-
-
 def resend_form(request):
-    """The refused POST's fields, if its view asked for them (resends_on_outage)."""
+    """The refused POST's fields, when its view names a form to give back: a class-based view
+    with a `resend_form_class` attribute (a form class). Text areas come back to read and edit,
+    the other fields hidden, as they were sent."""
     try:
-        form_class = getattr(resolve(request.path_info).func, "resend_form_class", None)
+        view = resolve(request.path_info).func
     except Resolver404:
         return None
+    form_class = getattr(getattr(view, "view_class", view), "resend_form_class", None)
     if form_class is None:
         return None
     text_fields, hidden_fields = [], []

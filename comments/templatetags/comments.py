@@ -1,7 +1,5 @@
 """What the blog's templates use to show comments: the count, the list, the form, the feed link."""
 
-import re
-
 from django import template
 from django.conf import settings
 from django.core.paginator import Paginator
@@ -11,7 +9,7 @@ from django.utils.html import format_html
 
 from comments.forms import CommentForm
 from comments.models import Comment
-from comments.views import own_comment_ids
+from comments.own_comments import own_comment_ids
 
 register = template.Library()
 
@@ -39,9 +37,7 @@ def render_awaiting_comments(context, post):
     """The reader's own comments that still await moderation, which only they see."""
     own_ids = own_comment_ids(context["request"])
     awaiting = (
-        Comment.objects.filter(post=post, pk__in=own_ids)
-        .exclude(status__in=[Comment.Status.APPROVED, Comment.Status.REJECTED])
-        .select_related("parent")
+        Comment.objects.awaiting().filter(post=post, pk__in=own_ids).select_related("parent")
         if own_ids
         else []
     )
@@ -58,16 +54,9 @@ def render_comment_form(context, post):
         replying_to = form.cleaned_data.get("parent") if hasattr(form, "cleaned_data") else None
     else:
         user = request.user if request.user.is_authenticated else None
-        replying_to = reply_target(post, request.GET.get("reply_to", ""))
+        replying_to = Comment.objects.reply_target(post, request.GET.get("reply_to", ""))
         form = CommentForm(post=post, user=user, initial={"parent": replying_to and replying_to.pk})
     return {"post": post, "form": form, "replying_to": replying_to}
-
-
-def reply_target(post, pk: str):
-    """The comment a `?reply_to=` link asks to reply to; anything but a plain id is ignored."""
-    if not re.fullmatch(r"[0-9]{1,18}", pk):
-        return None
-    return Comment.objects.reply_target(post, int(pk))
 
 
 @register.simple_tag

@@ -2,6 +2,7 @@ from datetime import timedelta
 
 from django.core.management.base import BaseCommand
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from comments.models import Comment
 
@@ -25,10 +26,7 @@ class Command(BaseCommand):
 
     def handle(self, *, days, ip_days, dry_run, **options):
         now = timezone.now()
-        discarded = Comment.objects.filter(
-            status__in=[Comment.Status.SPAM, Comment.Status.REJECTED],
-            created_at__lt=now - timedelta(days=days),
-        )
+        discarded = Comment.objects.discarded().filter(created_at__lt=now - timedelta(days=days))
         with_address = Comment.objects.filter(created_at__lt=now - timedelta(days=ip_days)).exclude(
             ip_address=None, user_agent=""
         )
@@ -40,7 +38,7 @@ class Command(BaseCommand):
             erased = with_address.update(ip_address=None, user_agent="")
         prefix = "Would delete" if dry_run else "Deleted"
         self.stdout.write(
-            f"{prefix} {deleted} spam or rejected comment{'s' if deleted != 1 else ''} older than "
-            f"{days} days; {'would erase' if dry_run else 'erased'} the address of {erased} "
-            f"comment{'s' if erased != 1 else ''} older than {ip_days} days."
+            f"{prefix} {deleted} spam or rejected {ngettext('comment', 'comments', deleted)} "
+            f"older than {days} days; {'would erase' if dry_run else 'erased'} the address of "
+            f"{erased} {ngettext('comment', 'comments', erased)} older than {ip_days} days."
         )
