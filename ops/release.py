@@ -1,5 +1,5 @@
-"""What a release is: the code and templates of the project's own apps, the settings package,
-the template folders and the static files' hashed names. A deploy that changes any of it
+"""What a release is: the code and templates of the project's own apps, the package that wires
+them together, the template folders and the static files' hashed names. A deploy that changes any of it
 changes every page's version, so no reader keeps a page built by the previous release."""
 
 import hashlib
@@ -15,10 +15,11 @@ RELEASE_SUFFIXES = {".py", ".html", ".txt"}
 
 
 def release_folders() -> list[Path]:
-    """Every site app (SiteAppConfig), the settings package and the TEMPLATES folders."""
-    settings_package = Path(import_module(settings.SETTINGS_MODULE).__file__).parent
+    """Every site app (SiteAppConfig), the package that wires them together (ROOT_URLCONF's:
+    settings, URLs, gunicorn's config) and the TEMPLATES folders."""
+    wiring = Path(import_module(settings.ROOT_URLCONF).__file__).parent
     template_folders = [Path(folder) for engine in settings.TEMPLATES for folder in engine["DIRS"]]
-    return [Path(app.path) for app in site_apps()] + [settings_package, *template_folders]
+    return [Path(app.path) for app in site_apps()] + [wiring, *template_folders]
 
 
 @cache
