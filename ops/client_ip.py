@@ -1,4 +1,11 @@
-"""The visitor's address, as the flood limit and the log-in throttle must see it."""
+"""The visitor's address, as the flood limit and the log-in throttle must see it.
+
+Ours rather than django-ipware's: ipware looks through a list of headers (X-Forwarded-For,
+X-Real-IP, Client-IP and more) and prefers public addresses, so unless every one of those is
+configured away a reader can send one of them and choose the address we count them by. Here one
+header only, and only the entries our own proxies wrote (TRUSTED_PROXY_COUNT), are believed;
+the tests show a spoofed X-Forwarded-For entry changing nothing.
+"""
 
 import ipaddress
 
