@@ -1,12 +1,59 @@
+"""Fixtures every part of the suite shares: the posts, the users and their signed-in browsers.
+
+Helpers live in tests/support/; test modules import those, never a conftest.
+"""
+
 import pytest
+from django.contrib.auth.models import Group
 from django.core.cache import caches
+from django.core.management import call_command
+from django.test import Client
+
+from blog.models import Post
+from tests.support.factories import PostFactory, StaffFactory, UserFactory
 
 
 @pytest.fixture
 def post(db):
-    from tests.factories import PostFactory
-
+    """A published post."""
     return PostFactory()
+
+
+@pytest.fixture
+def guide(db):
+    """The guide, loaded from fixtures/posts as the site's set-up loads it."""
+    call_command("loadposts", "fixtures/posts", verbosity=0)
+    return Post.objects.get()
+
+
+@pytest.fixture
+def editor(db):
+    """ "editor": a staff superuser, who writes the posts and may do anything in the admin."""
+    return StaffFactory(username="editor")
+
+
+@pytest.fixture
+def editor_client(editor):
+    """A browser of its own, signed in as `editor`."""
+    browser = Client()
+    browser.force_login(editor)
+    return browser
+
+
+@pytest.fixture
+def moderator(db):
+    """ "moderator": staff in the Moderators group, who may moderate comments and nothing else."""
+    user = UserFactory(username="moderator", is_staff=True)
+    user.groups.add(Group.objects.get(name="Moderators"))
+    return user
+
+
+@pytest.fixture
+def moderator_client(moderator):
+    """A browser of its own, signed in as `moderator`."""
+    browser = Client()
+    browser.force_login(moderator)
+    return browser
 
 
 @pytest.fixture(autouse=True)

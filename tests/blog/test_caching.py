@@ -8,10 +8,12 @@ from django.urls import reverse
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
-from blog import caching
+from comments.forms import token_scope
 from comments.models import Comment
-from tests.comments.conftest import form_data
-from tests.factories import CommentFactory, PostFactory, StaffFactory
+from ops import form_tokens
+from tests.support.comments import READER_ADDRESS, comment_url, form_data
+from tests.support.factories import CommentFactory, PostFactory
+from tests.support.forms import find_form
 
 SHARED = "public, max-age=60, stale-while-revalidate=600"
 PRIVATE = "private, no-cache"
@@ -21,13 +23,6 @@ PRIVATE = "private, no-cache"
 def reader():
     """A reader's browser with no cookie: what most visitors, and every crawler, look like."""
     return Client()
-
-
-@pytest.fixture
-def moderator_client(db):
-    browser = Client()
-    browser.force_login(StaffFactory())
-    return browser
 
 
 def approve(moderator_client, comment):
@@ -62,6 +57,7 @@ def test_an_anonymous_reader_gets_no_cookie_and_a_page_shared_caches_may_keep(re
     CommentFactory(post=post)
     url = post.get_absolute_url() if page == "post" else reverse("blog:post-list")
     response = reader.get(url)
+    assertContains(response, post.title)
     assert "Set-Cookie" not in response.headers
     assert response.cookies == {}
     assert response.headers["Cache-Control"] == SHARED
@@ -87,6 +83,7 @@ def test_a_reader_with_a_pending_comment_gets_a_private_page_only_they_see(reade
 
 def test_a_signed_in_user_gets_a_private_page(moderator_client, post):
     response = moderator_client.get(post.get_absolute_url())
+    assertContains(response, post.title)
     assert response.headers["Cache-Control"] == PRIVATE
     assert "ETag" not in response.headers
 
@@ -123,13 +120,16 @@ def test_a_comment_withdrawn_edited_or_deleted_by_a_moderator_changes_the_page_a
     deleted = CommentFactory(post=post, body="Deleted later")
     url = post.get_absolute_url()
     page = reader.get(url)
+    assertContains(page, "Withdrawn later")
 
-    moderator_client.post(
+    rejected = moderator_client.post(
         reverse("admin:comments_comment_changelist"),
         {"action": "reject", "_selected_action": [withdrawn.pk]},
     )
+    assert rejected.status_code == 302
     page = revisit(reader, url, page)
     assertNotContains(page, "Withdrawn later")
+    assertContains(page, '<h2 id="comments-heading">Comments (2)</h2>', html=True)
 
     edited.body = "Edited by a moderator"
     edited.save()
@@ -139,6 +139,7 @@ def test_a_comment_withdrawn_edited_or_deleted_by_a_moderator_changes_the_page_a
     deleted.delete()
     page = revisit(reader, url, page)
     assertNotContains(page, "Deleted later")
+    assertContains(page, "Edited by a moderator")
     assertContains(page, '<h2 id="comments-heading">Comments (1)</h2>', html=True)
 
 
@@ -165,10 +166,27 @@ def test_a_copy_kept_for_half_a_form_token_lifetime_is_sent_in_full_with_a_fresh
             return self.now
 
     clock = Clock()
-    monkeypatch.setattr(caching, "time", clock)
+    monkeypatch.setattr(form_tokens, "time", clock)
+    settings.COMMENTS_MIN_SUBMIT_SECONDS = 0  # the reader sends the form straight away
     first = reader.get(post.get_absolute_url())
-    clock.now += settings.COMMENTS_TOKEN_MAX_AGE_SECONDS / 2
-    assert revisit(reader, post.get_absolute_url(), first).status_code == 200
+    kept_token = comment_form(first)["token"]
+    clock.now += settings.FORM_TOKEN_MAX_AGE_SECONDS / 2
+
+    again = revisit(reader, post.get_absolute_url(), first)
+    assert again.status_code == 200
+    assert again.headers["ETag"] != first.headers["ETag"]
+    fields = comment_form(again)
+    assert fields["token"] != kept_token
+    scope = token_scope(post)
+    assert form_tokens.read(fields["token"], scope) > form_tokens.read(kept_token, scope)
+    fields.update(name="Ada", email="ada@example.com", body="Sent with the fresh token")
+    sent = reader.post(comment_url(post), fields, REMOTE_ADDR=READER_ADDRESS)
+    assert sent.status_code == 303
+    assert Comment.objects.get().status == Comment.Status.PENDING
+
+
+def comment_form(response) -> dict[str, str]:
+    return find_form(response.content.decode(), css_class="comment-form").fields
 
 
 def add_approved_comments(post, count):

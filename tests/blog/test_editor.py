@@ -7,18 +7,12 @@ from django.core.files.storage import default_storage
 from django.urls import reverse
 from PIL import Image
 
-from tests.factories import StaffFactory, UserFactory
-from tests.security.inert_html import active_content
+from tests.support.factories import UserFactory
+from tests.support.inert_html import active_content
 
 pytestmark = pytest.mark.django_db
 
 ENDPOINTS = ["blog:markdownx-preview", "blog:markdownx-upload"]
-
-
-@pytest.fixture
-def staff_client(client):
-    client.force_login(StaffFactory())
-    return client
 
 
 def png_bytes() -> bytes:
@@ -46,8 +40,8 @@ def test_readers_without_staff_status_are_refused(client, endpoint):
     assert_sent_to_admin_login(response)
 
 
-def test_preview_is_rendered_by_the_sites_sanitising_renderer(staff_client):
-    response = staff_client.post(
+def test_preview_is_rendered_by_the_sites_sanitising_renderer(editor_client):
+    response = editor_client.post(
         reverse("blog:markdownx-preview"), {"content": "**bold** <script>alert(1)</script>"}
     )
     assert response.status_code == 200
@@ -56,27 +50,27 @@ def test_preview_is_rendered_by_the_sites_sanitising_renderer(staff_client):
     assert "<script" not in html
 
 
-def test_preview_drops_script_urls_and_event_handlers(staff_client):
+def test_preview_drops_script_urls_and_event_handlers(editor_client):
     content = (
         "[click](javascript:alert(1)) [vb](vbscript:msgbox(1)) "
         "[page](data:text/html;base64,PHNjcmlwdD4=) <img src=x onerror=alert(1)>"
     )
-    response = staff_client.post(reverse("blog:markdownx-preview"), {"content": content})
+    response = editor_client.post(reverse("blog:markdownx-preview"), {"content": content})
     assert response.status_code == 200
     assert active_content(response.content.decode()) == []
 
 
-def test_preview_refuses_a_body_over_the_size_limit(staff_client, settings):
+def test_preview_refuses_a_body_over_the_size_limit(editor_client, settings):
     settings.BLOG_PREVIEW_MAX_CHARS = 10
-    response = staff_client.post(reverse("blog:markdownx-preview"), {"content": "x" * 11})
+    response = editor_client.post(reverse("blog:markdownx-preview"), {"content": "x" * 11})
     assert response.status_code == 413
 
 
-def test_png_upload_is_stored_under_a_random_name(staff_client, settings, tmp_path):
+def test_png_upload_is_stored_under_a_random_name(editor_client, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     upload = io.BytesIO(png_bytes())
     upload.name = "holiday photo.png"
-    response = staff_client.post(reverse("blog:markdownx-upload"), {"image": upload})
+    response = editor_client.post(reverse("blog:markdownx-upload"), {"image": upload})
     assert response.status_code == 200
     image_code = response.json()["image_code"]
     assert image_code.startswith("![](/media/uploads/")
@@ -93,30 +87,30 @@ def test_png_upload_is_stored_under_a_random_name(staff_client, settings, tmp_pa
         ("anim.gif", b"GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!"),
     ],
 )
-def test_uploads_that_are_not_jpeg_png_or_webp_are_refused(staff_client, name, content):
+def test_uploads_that_are_not_jpeg_png_or_webp_are_refused(editor_client, name, content):
     upload = io.BytesIO(content)
     upload.name = name
-    response = staff_client.post(reverse("blog:markdownx-upload"), {"image": upload})
+    response = editor_client.post(reverse("blog:markdownx-upload"), {"image": upload})
     assert response.status_code == 400
     assert "Only JPEG, PNG and WebP" in response.json()["image"][0]
 
 
-def test_upload_over_the_size_limit_is_refused_with_413(staff_client, settings):
+def test_upload_over_the_size_limit_is_refused_with_413(editor_client, settings):
     settings.MARKDOWNX_UPLOAD_MAX_SIZE = 100
     upload = io.BytesIO(png_bytes() + b"\0" * 200)
     upload.name = "big.png"
-    response = staff_client.post(reverse("blog:markdownx-upload"), {"image": upload})
+    response = editor_client.post(reverse("blog:markdownx-upload"), {"image": upload})
     assert response.status_code == 413
 
 
-def test_uploaded_image_is_served_as_png_that_browsers_may_not_sniff(staff_client):
+def test_uploaded_image_is_served_as_png_that_browsers_may_not_sniff(editor_client):
     """The media URL answers with the image's own type and nosniff, never as a page."""
     upload = io.BytesIO(png_bytes())
     upload.name = "photo.png"
-    image_code = staff_client.post(reverse("blog:markdownx-upload"), {"image": upload}).json()
+    image_code = editor_client.post(reverse("blog:markdownx-upload"), {"image": upload}).json()
     url = image_code["image_code"].removeprefix("![](").removesuffix(")")
     try:
-        response = staff_client.get(url)
+        response = editor_client.get(url)
         assert response.status_code == 200
         assert response["Content-Type"] == "image/png"
         assert response["X-Content-Type-Options"] == "nosniff"

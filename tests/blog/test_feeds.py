@@ -6,7 +6,7 @@ from django.urls import reverse
 from pytest_django.asserts import assertContains
 
 from blog.models import Post
-from tests.factories import PostFactory
+from tests.support.factories import PostFactory
 
 pytestmark = pytest.mark.django_db
 

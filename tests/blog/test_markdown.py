@@ -1,6 +1,6 @@
-"""The site's one renderer: articles keep their structure, nothing executable survives."""
+"""The article renderer: articles keep their structure, nothing executable survives."""
 
-from blog.markdown import render_article, render_comment
+from blog.markdown import render_article
 
 
 def test_article_headings_get_stable_slug_ids():
@@ -32,24 +32,6 @@ def test_article_table_alignment_is_a_class_because_the_csp_refuses_style_attrib
     assert '<th class="align-left">Model</th>' in html
     assert '<td class="align-right">0.9</td>' in html
     assert "style=" not in html
-
-
-def test_comment_links_are_marked_user_generated_and_nofollow():
-    html = render_comment("see https://example.com/page and [docs](https://docs.example.com)")
-    assert html.count('rel="nofollow ugc noopener"') == 2
-
-
-def test_comment_keeps_paragraphs_line_breaks_code_and_lists():
-    html = render_comment("first line\nsecond line\n\n- one\n- two\n\n`code`")
-    assert "first line<br>\nsecond line" in html
-    assert "<ul>" in html
-    assert "<code>code</code>" in html
-
-
-def test_comment_headings_and_images_are_not_rendered():
-    html = render_comment("# Big\n\n![pic](https://example.com/x.png)")
-    assert "<h1" not in html
-    assert "<img" not in html
 
 
 def test_article_code_blocks_and_tables_can_take_keyboard_focus_to_scroll():

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
-from tests.factories import PostFactory
+from tests.support.factories import PostFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -2,24 +2,17 @@
 message (never a server error) for a query it cannot take."""
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
 
 from blog.forms import QUERY_MAX_LENGTH
 from blog.models import Post
 from blog.search import highlight, search_posts
-from tests.factories import PostFactory
+from tests.support.factories import PostFactory
 
 pytestmark = pytest.mark.django_db
 
 GUIDE_TITLE = "How to Become a Machine Learning Engineer: A Comprehensive Guide"
-
-
-@pytest.fixture
-def guide(db):
-    call_command("loadposts", "fixtures/posts", verbosity=0)
-    return Post.objects.get()
 
 
 def search(client, query):

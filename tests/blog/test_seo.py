@@ -6,8 +6,9 @@ from datetime import datetime
 from html.parser import HTMLParser
 
 import pytest
+from pytest_django.asserts import assertNotContains
 
-from tests.factories import PostFactory, UserFactory
+from tests.support.factories import PostFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -102,6 +103,6 @@ def test_structured_data_cannot_be_broken_out_of_by_a_title(client):
     title = '</script><script>alert("x")</script> & more'
     post = PostFactory(title=title)
     response = client.get(post.get_absolute_url())
-    assert "<script>alert" not in response.content.decode()
+    assertNotContains(response, "<script>alert")
     [raw] = read_head(client, post).json_ld
     assert json.loads(raw)["headline"] == title

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from blog.models import Post
-from tests.factories import PostFactory
+from tests.support.factories import PostFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -5,17 +5,21 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from pytest_django.asserts import assertContains, assertNotContains
 
 from blog.models import Post
 from blog.views import PostListView
-from tests.factories import PostFactory
+from tests.support.factories import PostFactory
 
 pytestmark = pytest.mark.django_db
 
 
 def test_draft_posts_are_not_listed_nor_reachable(client):
+    PostFactory(title="Public post")
     draft = PostFactory(status=Post.Status.DRAFT, title="Secret draft")
-    assert "Secret draft" not in client.get(reverse("blog:post-list")).content.decode()
+    home = client.get(reverse("blog:post-list"))
+    assertContains(home, "Public post")
+    assertNotContains(home, "Secret draft")
     assert client.get(draft.get_absolute_url()).status_code == 404
 
 
@@ -27,14 +31,14 @@ def test_posts_scheduled_for_later_stay_hidden_until_their_time(client):
 def test_home_page_lists_newest_posts_first(client):
     PostFactory(title="Older", published_at=timezone.now() - timedelta(days=2))
     PostFactory(title="Newer", published_at=timezone.now() - timedelta(days=1))
-    html = client.get(reverse("blog:post-list")).content.decode()
+    response = client.get(reverse("blog:post-list"))
+    assert response.status_code == 200
+    html = response.content.decode()
     assert html.index("Newer") < html.index("Older")
 
 
 def test_unknown_address_gets_the_sites_404_page(client):
-    response = client.get("/no-such-page/")
-    assert response.status_code == 404
-    assert "Page not found" in response.content.decode()
+    assertContains(client.get("/no-such-page/"), "Page not found", status_code=404)
 
 
 def test_an_unexpected_error_shows_the_sites_500_page_without_details(client, monkeypatch):

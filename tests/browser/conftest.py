@@ -12,7 +12,8 @@ import pytest
 from django.db import connections
 from playwright.sync_api import sync_playwright
 
-from tests.servers import gunicorn
+from tests.support.browser import PageProblems
+from tests.support.servers import gunicorn
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make
 # around it are still synchronous and safe.
@@ -59,33 +60,18 @@ def browser(django_db_setup):
 @pytest.fixture(scope="session")
 def site_url(django_db_setup, django_db_blocker):
     """Base URL of gunicorn serving the test database for the whole session."""
-    with django_db_blocker.unblock(), gunicorn(workers=2) as url:
-        yield url
+    with django_db_blocker.unblock(), gunicorn(workers=2) as server:
+        yield server.url
 
 
-class PageProblems:
-    """Console errors and failed requests seen by a page, for tests that require none."""
-
-    def __init__(self, page):
-        self.console_errors = []
-        self.failed_requests = []
-        page.on(
-            "console",
-            lambda message: message.type == "error" and self.console_errors.append(message.text),
-        )
-        page.on("pageerror", lambda error: self.console_errors.append(str(error)))
-        page.on("requestfailed", lambda request: self.failed_requests.append(request.url))
-        page.on(
-            "response",
-            lambda response: (
-                response.status >= 400
-                and self.failed_requests.append(f"{response.status} {response.url}")
-            ),
-        )
-
-    def assert_none(self):
-        assert self.console_errors == []
-        assert self.failed_requests == []
+@pytest.fixture(scope="session")
+def commenting_site_url(django_db_setup, django_db_blocker):
+    """Base URL of gunicorn on the test database for tests that send comments from a browser:
+    the too-fast rule is off (a browser fills the form faster than any person; the rule has its
+    own tests) and one page shows up to 1,000 comments."""
+    env = {"COMMENTS_MIN_SUBMIT_SECONDS": "0", "COMMENTS_PER_PAGE": "1000"}
+    with django_db_blocker.unblock(), gunicorn(workers=2, env=env) as server:
+        yield server.url
 
 
 @pytest.fixture

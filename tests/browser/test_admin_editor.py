@@ -3,21 +3,11 @@
 from django.urls import reverse
 
 from blog.models import Post
-from tests.factories import PostFactory, StaffFactory
-
-PASSWORD = "correct horse battery staple"
-
-
-def log_in_to_admin(page, site_url, user):
-    page.goto(site_url + reverse("admin:login"))
-    page.get_by_label("Username").fill(user.username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(site_url + reverse("admin:index"))
+from tests.support.browser import log_in_to_admin
+from tests.support.factories import PostFactory
 
 
-def test_editor_sees_live_preview_and_publishes_the_change(page, site_url):
-    editor = StaffFactory(username="editor")
+def test_editor_sees_live_preview_and_publishes_the_change(page, site_url, editor):
     post = PostFactory(title="Editing in the browser", body="Old text.")
     log_in_to_admin(page, site_url, editor)
 

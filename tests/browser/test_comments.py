@@ -1,30 +1,20 @@
 """A reader comments, a moderator approves it in the admin, and every reader then sees it."""
 
-import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
 from comments.models import Comment
-from tests.browser.test_admin_editor import log_in_to_admin
-from tests.factories import PostFactory, StaffFactory
-from tests.servers import gunicorn
+from tests.support.browser import log_in_to_admin
+from tests.support.factories import PostFactory
 
 COMMENT = "Thank you for the roadmap: the part on *Kaggle* helped me."
 
 
-@pytest.fixture
-def site(django_db_setup, django_db_blocker):
-    # The browser fills the form faster than any person; the too-fast rule has its own tests.
-    fast_typing = {"COMMENTS_MIN_SUBMIT_SECONDS": "0"}
-    with django_db_blocker.unblock(), gunicorn(workers=2, extra_env=fast_typing) as url:
-        yield url
-
-
 def test_reader_comments_moderator_approves_and_others_see_it_only_then(
-    browser, site, transactional_db
+    browser, commenting_site_url, transactional_db, moderator
 ):
+    site = commenting_site_url
     post = PostFactory(title="Becoming an ML engineer")
-    moderator = StaffFactory(username="moderator")
     post_url = site + post.get_absolute_url()
     contexts = [browser.new_context() for _ in range(3)]
     reader, someone_else, admin = (context.new_page() for context in contexts)

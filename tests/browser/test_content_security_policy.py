@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 
 from blog.models import Post
-from tests.browser.test_admin_editor import log_in_to_admin
-from tests.factories import PostFactory, StaffFactory
+from tests.support.browser import log_in_to_admin
+from tests.support.factories import PostFactory
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "screenshots"
 
@@ -31,8 +31,10 @@ def violations(page) -> list[str]:
     return page.evaluate("window.__cspViolations")
 
 
-def test_editor_writes_previews_and_publishes_a_post_with_no_policy_violation(page, site_url):
-    log_in_to_admin(page, site_url, StaffFactory(username="editor"))
+def test_editor_writes_previews_and_publishes_a_post_with_no_policy_violation(
+    page, site_url, editor
+):
+    log_in_to_admin(page, site_url, editor)
     assert violations(page) == []
 
     page.goto(site_url + reverse("admin:blog_post_add"))
@@ -92,11 +94,10 @@ def test_browser_refuses_inline_script_and_inline_style_added_to_a_page(page, si
     ]
 
 
-def test_locked_out_editor_sees_the_lockout_page_without_a_policy_violation(page, site_url):
-    StaffFactory(username="editor")
+def test_locked_out_editor_sees_the_lockout_page_without_a_policy_violation(page, site_url, editor):
     page.goto(site_url + reverse("admin:login"))
     for _ in range(5):
-        page.get_by_label("Username").fill("editor")
+        page.get_by_label("Username").fill(editor.username)
         page.get_by_label("Password").fill("not the password")
         page.get_by_role("button", name="Log in").click()
         page.wait_for_load_state()

@@ -1,19 +1,10 @@
 """What only a browser shows on public pages: no errors, no failed requests, no sideways scroll."""
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
-
-from blog.models import Post
 
 PHONE = {"width": 375, "height": 740}
 DESKTOP = {"width": 1280, "height": 900}
-
-
-@pytest.fixture
-def guide(transactional_db):
-    call_command("loadposts", "fixtures/posts", verbosity=0)
-    return Post.objects.get()
 
 
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])

@@ -7,12 +7,10 @@ from urllib.parse import urlencode
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from django.core.management import call_command
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from blog.models import Post
-from tests.factories import PostFactory
+from tests.support.factories import PostFactory
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "screenshots"
 VIEWPORTS = {"phone": {"width": 375, "height": 740}, "desktop": {"width": 1280, "height": 900}}
@@ -41,12 +39,6 @@ STICKING_OUT = """() => [...document.querySelectorAll("body *")]
 def screenshots():
     SCREENSHOTS.mkdir(exist_ok=True)
     return SCREENSHOTS
-
-
-@pytest.fixture
-def guide(transactional_db):
-    call_command("loadposts", "fixtures/posts", verbosity=0)
-    return Post.objects.get()
 
 
 def reading_pages(guide):

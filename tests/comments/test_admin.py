@@ -9,22 +9,9 @@ from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
 
 from comments.models import Comment
-from tests.factories import CommentFactory, PostFactory, UserFactory
+from tests.support.factories import CommentFactory, PostFactory
 
 CHANGELIST = "admin:comments_comment_changelist"
-
-
-@pytest.fixture
-def moderator(db):
-    user = UserFactory(username="moderator", is_staff=True)
-    user.groups.add(Group.objects.get(name="Moderators"))
-    return user
-
-
-@pytest.fixture
-def moderator_client(client, moderator):
-    client.force_login(moderator)
-    return client
 
 
 def changelist(client, **params):
@@ -38,7 +25,7 @@ def test_queue_lists_excerpt_name_email_post_status_date_ip_and_rule(moderator_c
         email="bot@example.com",
         body="A" * 200,
         ip_address="203.0.113.5",
-        held_by_rule="honeypot: the hidden field was filled in",
+        status_reason="honeypot: the hidden field was filled in",
     )
     response = changelist(moderator_client)
     for text in [

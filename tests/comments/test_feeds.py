@@ -1,7 +1,7 @@
 import feedparser
 from django.urls import reverse
 
-from tests.factories import CommentFactory, PostFactory
+from tests.support.factories import CommentFactory, PostFactory
 
 
 def fetch_feed(client, post):

@@ -4,9 +4,15 @@ import pytest
 from django.core import signing
 from django.utils import timezone
 
-from comments.forms import BadToken, CommentForm, ExpiredToken, issue_token, read_token
-from tests.comments.conftest import form_data
-from tests.factories import CommentFactory, PostFactory, UserFactory
+from comments.forms import CommentForm, issue_token, token_scope
+from ops.form_tokens import SALT, BadToken, ExpiredToken, read
+from tests.support.comments import form_data
+from tests.support.factories import CommentFactory, PostFactory, UserFactory
+
+
+def read_token(token, post, user=None):
+    """When the comment form holding `token` was rendered for `post` and `user`."""
+    return read(token, token_scope(post), user)
 
 
 def test_token_tells_when_the_form_was_rendered(post):
@@ -26,7 +32,7 @@ def test_token_rendered_for_anonymous_reader_is_refused_for_a_signed_in_user(pos
 
 
 def test_forged_token_is_refused(post):
-    forged = signing.dumps({"post": post.pk, "user": None, "at": 0}, salt="comments.form")
+    forged = signing.dumps({"scope": token_scope(post), "user": None, "at": 0}, salt=SALT)
     forged = forged[:-3] + ("AAA" if not forged.endswith("AAA") else "BBB")
     with pytest.raises(BadToken):
         read_token(forged, post)
@@ -78,12 +84,18 @@ def test_a_reply_to_a_reply_joins_the_thread(post):
     assert form.cleaned_data["parent"] == thread
 
 
+NOT_SHOWN = (
+    "The comment you are replying to is not shown any more; "
+    "your comment can still be sent as a new one."
+)
+
+
 @pytest.mark.parametrize("status", ["pending", "spam", "rejected"])
 def test_replying_to_a_comment_that_is_not_shown_is_refused(post, status):
     hidden = CommentFactory(post=post, status=status)
-    assert "parent" in bound_form(post, parent=str(hidden.pk)).errors
+    assert bound_form(post, parent=str(hidden.pk)).errors == {"parent": [NOT_SHOWN]}
 
 
 def test_replying_to_a_comment_on_another_post_is_refused(post):
     elsewhere = CommentFactory()
-    assert "parent" in bound_form(post, parent=str(elsewhere.pk)).errors
+    assert bound_form(post, parent=str(elsewhere.pk)).errors == {"parent": [NOT_SHOWN]}

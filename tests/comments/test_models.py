@@ -1,5 +1,5 @@
 from comments.models import Comment
-from tests.factories import CommentFactory
+from tests.support.factories import CommentFactory
 
 
 def test_body_is_rendered_to_html_when_saved(db):

@@ -9,7 +9,7 @@ from pytest_django.asserts import assertContains
 
 from comments.models import Comment
 from ops.client_ip import client_ip
-from tests.factories import CommentFactory
+from tests.support.factories import CommentFactory
 
 AWAITING = "Thank you: your comment is awaiting moderation and will appear once approved."
 
@@ -20,22 +20,29 @@ def stored():
 
 def test_an_ordinary_comment_waits_for_a_moderator_with_no_rule(send_comment):
     send_comment()
-    assert (stored().status, stored().held_by_rule) == ("pending", "")
+    assert (stored().status, stored().status_reason) == ("pending", "")
 
 
-def test_filling_the_trap_field_files_the_comment_as_spam(send_comment):
-    response = send_comment(website="https://spam.example")
+def test_filling_the_honeypot_field_files_the_comment_as_spam(send_comment):
+    response = send_comment(honeypot="https://spam.example")
     assert response.status_code == 303  # a bot learns nothing
     assert [str(m) for m in get_messages(response.wsgi_request)] == [AWAITING]
     assert stored().status == "spam"
-    assert stored().held_by_rule == "honeypot: the hidden field was filled in"
+    assert stored().status_reason == "honeypot: the hidden field was filled in"
+
+
+def test_the_honeypot_under_its_previous_name_still_files_the_comment_as_spam(send_comment):
+    """A page rendered by the previous release names the field "website" for a token's life."""
+    assert send_comment(website="https://spam.example").status_code == 303
+    assert stored().status == "spam"
+    assert stored().status_reason == "honeypot: the hidden field was filled in"
 
 
 def test_a_comment_sent_seconds_after_the_form_was_shown_is_spam(send_comment):
     assert send_comment(seconds_ago=1).status_code == 303
     assert stored().status == "spam"
     # The reason names the seconds it took; how many exactly depends on the machine's speed.
-    assert stored().held_by_rule.startswith("too fast: sent ")
+    assert stored().status_reason.startswith("too fast: sent ")
 
 
 def test_a_comment_sent_after_a_few_seconds_is_not_too_fast(send_comment):
@@ -53,23 +60,23 @@ def test_a_comment_sent_after_a_few_seconds_is_not_too_fast(send_comment):
         ("Occasionally I play", "pending"),
     ],
 )
-def test_hold_words_match_whole_words_only(send_comment, settings, body, status):
-    settings.COMMENTS_HOLD_WORDS = ["casino", "replica watches"]
+def test_spam_words_match_whole_words_only(send_comment, settings, body, status):
+    settings.COMMENTS_SPAM_WORDS = ["casino", "replica watches"]
     send_comment(body=body)
     assert stored().status == status
 
 
-def test_hold_words_in_the_name_count_too(send_comment, settings):
-    settings.COMMENTS_HOLD_WORDS = ["viagra"]
+def test_spam_words_in_the_name_count_too(send_comment, settings):
+    settings.COMMENTS_SPAM_WORDS = ["viagra"]
     send_comment(name="Cheap Viagra")
-    assert stored().held_by_rule == "hold words: contains “viagra”"
+    assert stored().status_reason == "spam words: contains “viagra”"
 
 
 def test_more_links_than_allowed_is_spam_counting_bare_urls(send_comment, settings):
     settings.COMMENTS_MAX_LINKS = 2
     send_comment(body="[a](https://a.example) https://b.example <https://c.example>")
     assert stored().status == "spam"
-    assert stored().held_by_rule == "too many links: 3 links, more than 2"
+    assert stored().status_reason == "too many links: 3 links, more than 2"
 
 
 def test_as_many_links_as_allowed_waits_for_a_moderator(send_comment, settings):
@@ -95,8 +102,8 @@ def test_the_flood_page_explains_and_keeps_the_text(send_comment, settings):
 
 def test_spam_counts_towards_the_flood_limit(send_comment, settings):
     settings.COMMENTS_FLOOD_LIMIT = 2
-    send_comment(website="bot")
-    send_comment(website="bot")
+    send_comment(honeypot="bot")
+    send_comment(honeypot="bot")
     assert send_comment().status_code == 429
 
 

@@ -8,8 +8,8 @@ from django.urls import reverse
 
 from comments.models import Comment
 from comments.services import moderate
-from tests.factories import CommentFactory, StaffFactory
-from tests.servers import free_port
+from tests.support.factories import CommentFactory, StaffFactory
+from tests.support.servers import free_port
 
 
 @pytest.fixture
@@ -37,7 +37,7 @@ def test_moderators_are_emailed_only_once_the_comment_is_committed(
 
 def test_spam_is_never_emailed(send_comment, moderators, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        send_comment(website="bot")
+        send_comment(honeypot="bot")
     assert mail.outbox == []
 
 

@@ -6,7 +6,6 @@ Nothing here touches the shared PostgreSQL that the rest of the suite uses.
 import os
 import shutil
 import subprocess
-import sys
 import tempfile
 import time
 import warnings
@@ -18,30 +17,20 @@ import redis
 from django.urls import reverse
 
 from blog.management.commands.loadposts import parse_post_file
-from tests.servers import PROJECT_DIR, free_port
+from tests.support.servers import PROJECT_DIR, free_port, manage
 
-# The guide, which own_postgres loads: the post these tests read and comment on.
-GUIDE = parse_post_file(next(Path(PROJECT_DIR, "fixtures", "posts").glob("*.md")))
-POST_PATH = reverse("blog:post-detail", kwargs={"slug": GUIDE["slug"]})
-COMMENT_PATH = reverse("comments:post-comment", kwargs={"slug": GUIDE["slug"]})
-
-
-def manage(*args: str, database_url: str, env: dict | None = None) -> None:
-    """Run a management command in its own process against another database."""
-    subprocess.run(  # noqa: S603 (our own manage.py, fixed arguments)
-        [sys.executable, "manage.py", *args],
-        cwd=PROJECT_DIR,
-        env={**os.environ, "DATABASE_URL": database_url, **(env or {})},
-        check=True,
-        stdout=subprocess.DEVNULL,
-    )
+# The guide, which the site's set-up loads: the post these tests read and comment on.
+GUIDE_SLUG = parse_post_file(next(Path(PROJECT_DIR, "fixtures", "posts").glob("*.md")))["slug"]
 
 
 @dataclass
 class OwnPostgres:
-    """An embedded PostgreSQL in a temporary folder, with the site's tables and the guide."""
+    """An embedded PostgreSQL in a temporary folder, set up as the site's set-up does: its
+    tables and the guide, which the tests read (`guide_path`) and comment on (`comment_path`)."""
 
     server: object  # pgserver.PostgresServer
+    guide_path: str = reverse("blog:post-detail", kwargs={"slug": GUIDE_SLUG})
+    comment_path: str = reverse("comments:post-comment", kwargs={"slug": GUIDE_SLUG})
 
     def url(self, database: str = "blog") -> str:
         return self.server.get_uri(database=database)
@@ -55,6 +44,10 @@ class OwnPostgres:
 
     def start(self) -> None:
         self.server.ensure_postgres_running()
+
+    def manage(self, *args: str, env: dict | None = None) -> None:
+        """Run a management command in its own process against this server's database."""
+        manage(*args, env={**os.environ, "DATABASE_URL": self.url(), **(env or {})})
 
 
 @pytest.fixture(scope="module")
@@ -75,9 +68,7 @@ def own_postgres(postgres_folder):
         server = pgserver.get_server(postgres_folder / "primary", "delete")
     own = OwnPostgres(server)
     server.psql("CREATE DATABASE blog;")
-    manage("migrate", "--noinput", database_url=own.url())
-    manage("createcachetable", database_url=own.url())
-    manage("loadposts", "fixtures/posts", database_url=own.url())
+    own.manage("setup", "--no-static")
     yield own
     own.start()  # a failed test may have left it stopped; cleanup stops it and deletes the data
     server.cleanup()

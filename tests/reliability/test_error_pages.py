@@ -7,13 +7,13 @@ from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
 
 from ops.views import service_unavailable
-from tests.reliability.web import find_form
+from tests.support.forms import find_form
 
 COMMENT = {
     "name": "Ada",
     "email": "ada@example.com",
     "body": "Line one <b>not bold</b>\n\nLine & two",
-    "website": "",
+    "honeypot": "",
     "parent": "",
     "token": "signed-token",
 }

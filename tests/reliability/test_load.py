@@ -17,13 +17,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 
-from blog.models import Post
 from comments.models import Comment
-from tests.reliability.web import Reader, find_form
-from tests.servers import gunicorn_server
+from tests.support.forms import find_form
+from tests.support.servers import gunicorn
+from tests.support.web import Reader
 
 pytestmark = pytest.mark.loadtest
 
@@ -95,18 +94,14 @@ def comment_until(number, base_url, post_path, comment_path, deadline, killed, t
         (tally.acknowledged if response.status == 303 else tally.unacknowledged).append(body)
 
 
-@pytest.fixture
-def guide(transactional_db):
-    call_command("loadposts", "fixtures/posts", verbosity=0)
-    return Post.objects.get()
-
-
-def test_every_acknowledged_comment_is_stored_once_while_workers_are_killed(guide):
+def test_every_acknowledged_comment_is_stored_once_while_workers_are_killed(
+    transactional_db, guide
+):
     post_path = guide.get_absolute_url()
     comment_path = reverse("comments:post-comment", kwargs={"slug": guide.slug})
     tally = Tally()
     killed = threading.Event()
-    with gunicorn_server(workers=WORKERS, extra_env=SERVER_ENV) as server:
+    with gunicorn(workers=WORKERS, env=SERVER_ENV) as server:
         deadline = time.monotonic() + SECONDS
         readers = [
             threading.Thread(

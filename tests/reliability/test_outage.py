@@ -5,16 +5,14 @@ The site here is gunicorn serving a PostgreSQL of the tests' own (see conftest.p
 stop and start; the shared one is never touched.
 """
 
-import json
-
 import psycopg
 import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from tests.reliability.conftest import COMMENT_PATH, POST_PATH
-from tests.reliability.web import Reader, find_form, until
-from tests.servers import gunicorn_server
+from tests.support.forms import find_form
+from tests.support.servers import gunicorn
+from tests.support.web import Reader, until
 
 HEALTH_PATH = reverse("ops:health")
 
@@ -24,17 +22,12 @@ def site(own_postgres, tmp_path_factory):
     # The "too fast" rule would make a comment resent at once spam; this is not what is tested.
     env = {"DATABASE_URL": own_postgres.url(), "COMMENTS_MIN_SUBMIT_SECONDS": "0"}
     log = tmp_path_factory.mktemp("outage") / "gunicorn.log"
-    with (
-        log.open("w") as stderr,
-        gunicorn_server(workers=2, extra_env=env, stderr=stderr) as server,
-    ):
-        server.log = log
+    with gunicorn(workers=2, env=env, log=log) as server:
         yield server
 
 
 def logged_errors(site) -> list[dict]:
-    lines = [json.loads(line) for line in site.log.read_text().splitlines()]
-    return [line for line in lines if line["level"] == "error"]
+    return [line for line in site.log_records() if line["level"] == "error"]
 
 
 def until_healthy(reader: Reader) -> None:
@@ -49,13 +42,13 @@ def comments_with_body(own_postgres, body: str) -> int:
 
 def test_site_answers_503_while_postgresql_is_down_and_recovers_without_restart(site, own_postgres):
     reader = Reader(site.url)
-    assert reader.get(POST_PATH).status == 200
+    assert reader.get(own_postgres.guide_path).status == 200
     assert reader.get(HEALTH_PATH).status == 200
     workers = site.worker_pids()
 
     own_postgres.stop()
     try:
-        page = reader.get(POST_PATH)
+        page = reader.get(own_postgres.guide_path)
         health = reader.get(HEALTH_PATH)
     finally:
         own_postgres.start()
@@ -71,13 +64,13 @@ def test_site_answers_503_while_postgresql_is_down_and_recovers_without_restart(
 
     until_healthy(reader)
     # Every worker reconnects on its own: no request after recovery fails.
-    assert [reader.get(POST_PATH).status for _ in range(8)] == [200] * 8
+    assert [reader.get(own_postgres.guide_path).status for _ in range(8)] == [200] * 8
     assert site.worker_pids() == workers
 
 
 def test_comment_sent_while_postgresql_is_down_comes_back_to_be_sent_again(site, own_postgres):
     reader = Reader(site.url, address="127.0.0.3")
-    form = find_form(reader.get(POST_PATH).text, COMMENT_PATH)
+    form = find_form(reader.get(own_postgres.guide_path).text, own_postgres.comment_path)
     body = "Written while the database restarts.\n\nIt has <angle brackets> & two paragraphs."
     form.fields.update(name="Grace Hopper", email="grace@example.com", body=body)
 
@@ -89,7 +82,7 @@ def test_comment_sent_while_postgresql_is_down_comes_back_to_be_sent_again(site,
 
     assert refused.status == 503
     assert "has <strong>not</strong> been saved" in refused.text
-    resend = find_form(refused.text, COMMENT_PATH)
+    resend = find_form(refused.text, own_postgres.comment_path)
     assert resend.fields == form.fields
     until_healthy(reader)
     assert comments_with_body(own_postgres, body) == 0

@@ -11,13 +11,12 @@ import psycopg
 import pytest
 from django.urls import reverse
 
-from comments.views import OWN_COMMENTS_COOKIE
+from comments.own_comments import OWN_COMMENTS_COOKIE
 from ops.db_routers import PIN_COOKIE
-from tests.reliability.conftest import COMMENT_PATH, POST_PATH, manage
-from tests.reliability.web import Reader, find_form, until
-from tests.servers import gunicorn_server
-
-PASSWORD = "a moderator's long password"
+from tests.support.factories import PASSWORD
+from tests.support.forms import find_form
+from tests.support.servers import gunicorn
+from tests.support.web import Reader, until
 
 
 @pytest.fixture(scope="module")
@@ -47,12 +46,11 @@ def replica(own_postgres, postgres_folder):
 
 @pytest.fixture(scope="module")
 def site(own_postgres, replica):
-    manage(
+    own_postgres.manage(
         "createsuperuser",
         "--noinput",
         "--username=moderator",
         "--email=moderator@example.com",
-        database_url=own_postgres.url(),
         env={"DJANGO_SUPERUSER_PASSWORD": PASSWORD},
     )
     env = {
@@ -60,7 +58,7 @@ def site(own_postgres, replica):
         "DATABASE_REPLICA_URL": replica,
         "COMMENTS_MIN_SUBMIT_SECONDS": "0",
     }
-    with gunicorn_server(workers=2, extra_env=env) as server:
+    with gunicorn(workers=2, env=env) as server:
         yield server
 
 
@@ -77,37 +75,45 @@ def test_health_checks_the_primary_and_the_replica(site):
     assert Reader(site.url).get(reverse("ops:health")).status == 200
 
 
-def comment_from(site, address: str, name: str, body: str) -> Reader:
-    """A reader at `address` sends a comment through the post's form; returns that reader."""
+def comment_from(site, guide, address: str, name: str, body: str) -> Reader:
+    """A reader at `address` sends a comment through the guide's form; returns that reader."""
     writer = Reader(site.url, address=address)
-    form = find_form(writer.get(POST_PATH).text, COMMENT_PATH)
+    form = find_form(writer.get(guide.guide_path).text, guide.comment_path)
     form.fields.update(name=name, email=f"{name.lower()}@example.com", body=body)
     assert writer.post(form.action, form.fields).status == 303
     return writer
 
 
-def test_a_reader_who_has_commented_reads_the_primary_others_the_lagging_replica(site, lagging):
+def test_a_reader_who_has_commented_reads_the_primary_others_the_lagging_replica(
+    site, own_postgres, lagging
+):
     body = "Written to the primary while the replica lags."
-    writer = comment_from(site, "127.0.2.1", "Edsger", body)
+    writer = comment_from(site, own_postgres, "127.0.2.1", "Edsger", body)
 
     # The writer's next page comes from the primary: their comment awaits moderation there.
     assert PIN_COOKIE in writer.cookies
-    assert body in writer.get(POST_PATH).text
+    assert body in writer.get(own_postgres.guide_path).text
     # The same browser without the pin reads the replica, which has not replayed it yet.
     unpinned = Reader(site.url, address="127.0.2.1")
     unpinned.cookies = {OWN_COMMENTS_COOKIE: writer.cookies[OWN_COMMENTS_COOKIE]}
-    assert body not in unpinned.get(POST_PATH).text
+    from_replica = unpinned.get(own_postgres.guide_path)
+    assert from_replica.status == 200
+    assert "Comments (0)" in from_replica.text, "the guide's page, as the replica has it"
+    assert body not in from_replica.text
 
     moderator = Reader(site.url, address="127.0.2.2")
-    assert moderator.log_in("moderator", PASSWORD) == 302
+    assert moderator.log_in("moderator", PASSWORD).status == 302
     changelist = reverse("admin:comments_comment_changelist")
     assert body in moderator.get(changelist).text, "moderation reads the primary"
 
 
-def test_the_replica_serves_the_comment_once_it_has_replayed_it(site, replica):
+def test_the_replica_serves_the_comment_once_it_has_replayed_it(site, own_postgres, replica):
     body = "Replayed by the replica in a moment."
-    writer = comment_from(site, "127.0.2.3", "Barbara", body)
+    writer = comment_from(site, own_postgres, "127.0.2.3", "Barbara", body)
 
     unpinned = Reader(site.url, address="127.0.2.3")
     unpinned.cookies = {OWN_COMMENTS_COOKIE: writer.cookies[OWN_COMMENTS_COOKIE]}
-    until(lambda: body in unpinned.get(POST_PATH).text, "the replica to replay the comment")
+    until(
+        lambda: body in unpinned.get(own_postgres.guide_path).text,
+        "the replica to replay the comment",
+    )

@@ -11,12 +11,11 @@ from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.urls import reverse
 
-from tests.comments.conftest import form_data
-from tests.factories import PostFactory, StaffFactory
-from tests.reliability.web import Reader, find_form
-from tests.servers import gunicorn_server
-
-PASSWORD = "correct horse battery staple"  # tests.factories.UserFactory's
+from tests.support.comments import form_data
+from tests.support.factories import PASSWORD, PostFactory
+from tests.support.forms import find_form
+from tests.support.servers import gunicorn
+from tests.support.web import Reader
 
 
 @pytest.fixture(scope="module")
@@ -24,8 +23,8 @@ def hosts(django_db_setup, django_db_blocker, redis_url):
     env = {"REDIS_URL": redis_url}
     with (
         django_db_blocker.unblock(),
-        gunicorn_server(workers=2, extra_env=env) as first,
-        gunicorn_server(workers=2, extra_env=env) as second,
+        gunicorn(workers=2, env=env) as first,
+        gunicorn(workers=2, env=env) as second,
     ):
         yield first.url, second.url
 
@@ -43,24 +42,24 @@ def test_flood_limit_counts_comments_sent_through_either_host(hosts, transaction
     assert statuses == [303] * settings.COMMENTS_FLOOD_LIMIT + [429, 429]
 
 
-def test_login_throttle_counts_failures_on_either_host(hosts, transactional_db):
-    StaffFactory(username="editor")
+def test_login_throttle_counts_failures_on_either_host(hosts, transactional_db, editor):
     readers = [Reader(url, address="127.0.1.2") for url in hosts]
 
     statuses = [
-        readers[attempt % 2].log_in("editor", "wrong")
+        readers[attempt % 2].log_in("editor", "wrong").status
         for attempt in range(settings.AXES_FAILURE_LIMIT)
     ]
 
     assert statuses == [200] * (settings.AXES_FAILURE_LIMIT - 1) + [429]
-    assert readers[0].log_in("editor", PASSWORD) == 429
-    assert readers[1].log_in("editor", PASSWORD) == 429
+    assert readers[0].log_in("editor", PASSWORD).status == 429
+    assert readers[1].log_in("editor", PASSWORD).status == 429
 
 
-def test_a_session_started_on_one_host_is_good_on_the_other(hosts, transactional_db, redis_url):
-    StaffFactory(username="editor")
+def test_a_session_started_on_one_host_is_good_on_the_other(
+    hosts, transactional_db, redis_url, editor
+):
     first = Reader(hosts[0], address="127.0.1.3")
-    assert first.log_in("editor", PASSWORD) == 302
+    assert first.log_in("editor", PASSWORD).status == 302
     session_key = first.cookies[settings.SESSION_COOKIE_NAME]
     second = Reader(hosts[1], address="127.0.1.3")
     second.cookies = dict(first.cookies)
@@ -71,20 +70,19 @@ def test_a_session_started_on_one_host_is_good_on_the_other(hosts, transactional
     assert Session.objects.filter(session_key=session_key).exists()
 
 
-def test_a_post_edited_through_one_host_shows_changed_on_both(hosts, transactional_db):
+def test_a_post_edited_through_one_host_shows_changed_on_both(hosts, transactional_db, editor):
     """Both hosts have the post page's fragments cached when the editor changes the title."""
-    StaffFactory(username="editor")
     post = PostFactory(title="The title before")
-    editor = Reader(hosts[0], address="127.0.1.4")
+    browser = Reader(hosts[0], address="127.0.1.4")
     readers = [Reader(url, address="127.0.1.5") for url in hosts]
     for reader in readers:
         assert "The title before" in reader.get(post.get_absolute_url()).text
 
-    assert editor.log_in("editor", PASSWORD) == 302
+    assert browser.log_in("editor", PASSWORD).status == 302
     change = reverse("admin:blog_post_change", args=[post.pk])
-    form = find_form(editor.get(change).text, change, page_url=change)
+    form = find_form(browser.get(change).text, change, page_url=change)
     form.fields["title"] = "The title after"
-    assert editor.post(form.action, form.fields).status == 302
+    assert browser.post(form.action, form.fields).status == 302
 
     for reader in readers:
         page = reader.get(post.get_absolute_url()).text

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from tests.factories import StaffFactory
+from tests.support.factories import StaffFactory
 
 pytestmark = pytest.mark.django_db
 

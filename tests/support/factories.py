@@ -3,6 +3,9 @@ from django.contrib.auth import get_user_model
 
 from blog.models import Post
 
+# Every test user's password: log in with it.
+PASSWORD = "correct horse battery staple"
+
 
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
@@ -11,10 +14,12 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     username = factory.Sequence(lambda n: f"user{n}")
     email = factory.LazyAttribute(lambda user: f"{user.username}@example.com")
-    password = factory.django.Password("correct horse battery staple")
+    password = factory.django.Password(PASSWORD)
 
 
 class StaffFactory(UserFactory):
+    """A staff superuser: may do anything in the admin (the site's editors)."""
+
     is_staff = True
     is_superuser = True
 
