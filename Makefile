@@ -27,14 +27,11 @@ $(BIN)/.installed: requirements.lock
 
 setup: $(BIN)/.installed
 	$(DB_START)
-	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py createcachetable
-	$(BIN)/python manage.py loadposts fixtures/posts
-	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	$(BIN)/python manage.py setup
 
+# gunicorn under ops/supervisor.py: Ctrl-C stops it, then the embedded PostgreSQL.
 run: setup
-	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl-C stops the site and the embedded database)"
-	@trap '$(DB_STOP)' EXIT; $(BIN)/gunicorn --config config/gunicorn.conf.py config.wsgi
+	$(BIN)/python manage.py serve
 
 # Browser tests drive Debian's chromium; install it when missing and we are allowed to.
 browser:
@@ -56,7 +53,7 @@ redis:
 
 test: setup browser redis
 	$(BIN)/ruff check .
-	@trap '$(DB_STOP)' EXIT; $(BIN)/pytest
+	@trap '$(DB_STOP)' EXIT; trap 'exit 130' INT TERM; $(BIN)/pytest
 
 # 64 commenters from 127.0.0.2-65 for 30 s against gunicorn (4 workers), two workers killed
 # with SIGKILL on the way; prints the counts. Loopback only, on the test database.

@@ -17,6 +17,9 @@ timeout = 30
 graceful_timeout = 20
 # Heartbeat files in memory, so a slow disk never makes the arbiter think a worker hangs.
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None  # noqa: S108 (gunicorn docs)
+# No control socket (gunicornc): we never use it, and every gunicorn of the user would share
+# its one default path, each new one taking it from the last (the tests start many).
+control_socket_disable = True
 # No access log: Django logs one line per request (ops.logs.RequestLogMiddleware).
 accesslog = None
 # gunicorn's own lines (start, stop, a worker killed or timed out) in the site's format on

@@ -312,8 +312,8 @@ if SECURE:
 # On stderr (ops/logs.py): readable lines on a terminal, otherwise one JSON object per line
 # (DJANGO_LOG_FORMAT=text|json chooses); a line per request from the "access" logger,
 # tracebacks inside their error's line. django.request keeps only errors: the access line
-# already reports every 4xx.
+# already reports every 4xx. pgserver tells each pg_ctl command it runs: only its warnings.
 LOGGING = logging_config(
     root={"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
-    loggers={"django.request": {"level": "ERROR"}},
+    loggers={"django.request": {"level": "ERROR"}, "pgserver": {"level": "WARNING"}},
 )

@@ -1,0 +1,219 @@
+"""`make run` (ops/supervisor.py): Ctrl-C in a terminal, SIGTERM, or gunicorn dying stops every
+process it started, the embedded PostgreSQL last; a port in use is said before anything starts.
+
+Each run has its own data folder (DJANGO_DATA_DIR), so its own embedded PostgreSQL: the one the
+rest of the suite uses is never touched.
+"""
+
+import contextlib
+import os
+import pty
+import select
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import psutil
+import pytest
+
+from tests.support.servers import PROJECT_DIR, free_port
+from tests.support.web import until
+
+# Not a real server: a run given this DATABASE_URL leaves the embedded PostgreSQL alone.
+UNREACHABLE_DATABASE_URL = "postgresql://blog:blog@127.0.0.1:9/blog?connect_timeout=1"
+
+
+@pytest.fixture
+def run_folder():
+    """A folder for the run's data and static files, outside pytest's temporary folders (each
+    pytest run makes those private to root, which locks PostgreSQL's own user out)."""
+    with tempfile.TemporaryDirectory(prefix="blog-tests-run-") as folder:
+        yield Path(folder)
+        # A failed run may have left its PostgreSQL running: stop it as `pg_ctl -m immediate`.
+        if (Path(folder) / "data" / "postgres" / "postmaster.pid").exists():
+            with contextlib.suppress(psutil.Error, OSError):
+                server = postmaster(Path(folder))
+                server.send_signal(signal.SIGQUIT)
+                server.wait(timeout=10)
+
+
+def run_env(folder: Path, **extra) -> dict:
+    env = {
+        name: value
+        for name, value in os.environ.items()
+        if name not in {"DATABASE_URL", "DJANGO_LOG_FORMAT", "MAKEFLAGS", "MAKELEVEL", "MFLAGS"}
+    }
+    return {
+        **env,
+        "DJANGO_DATA_DIR": str(folder / "data"),
+        "DJANGO_STATIC_ROOT": str(folder / "static"),
+        "HOST": "127.0.0.1",
+        "PORT": str(free_port()),
+        "WEB_CONCURRENCY": "1",
+        **extra,
+    }
+
+
+class Terminal:
+    """A command run as a terminal runs it: session leader, the pty its controlling terminal."""
+
+    def __init__(self, command: list[str], env: dict):
+        self.pid, self.fd = pty.fork()
+        if self.pid == 0:  # the child: become the command
+            os.chdir(PROJECT_DIR)
+            os.execvpe(command[0], command, env)  # noqa: S606 (make, fixed arguments)
+        self.output = b""
+        self.status = None
+
+    def read(self) -> None:
+        while select.select([self.fd], [], [], 0)[0]:
+            try:
+                data = os.read(self.fd, 65536)
+            except OSError:  # the terminal closed: every process holding it has ended
+                return
+            if not data:
+                return
+            self.output += data
+
+    def shows(self, text: str) -> bool:
+        self.read()
+        return text.encode() in self.output
+
+    def exited(self) -> bool:
+        self.read()
+        if self.status is None:
+            pid, status = os.waitpid(self.pid, os.WNOHANG)
+            if pid:
+                self.status = status
+        return self.status is not None
+
+    def text(self) -> str:
+        return self.output.decode(errors="replace")
+
+
+def leftovers(processes: list[psutil.Process]) -> list[str]:
+    left = []
+    for process in processes:
+        try:
+            if process.status() != psutil.STATUS_ZOMBIE:
+                left.append(" ".join(process.cmdline()))
+        except psutil.NoSuchProcess:
+            pass
+    return left
+
+
+def postmaster(folder: Path) -> psutil.Process:
+    return psutil.Process(
+        int((folder / "data" / "postgres" / "postmaster.pid").read_text().split()[0])
+    )
+
+
+def test_ctrl_c_in_the_terminal_stops_gunicorn_and_then_the_embedded_postgres(run_folder):
+    env = run_env(run_folder)
+    # -o: the virtualenv is the one running these tests; never reinstall it from here.
+    terminal = Terminal(["make", "-s", "-o", ".venv/bin/.installed", "run"], env)
+    started = []
+    try:
+        until(lambda: terminal.shows("Serving on") or terminal.exited(), "Serving on", 90)
+        serving_at = f"Serving on http://127.0.0.1:{env['PORT']}/"
+        assert serving_at in terminal.text(), terminal.text()
+        # Readable lines on a terminal, and the address only once gunicorn answers.
+        assert terminal.text().index("INFO    gunicorn: Listening at:") < terminal.text().index(
+            serving_at
+        )
+        started = psutil.Process(terminal.pid).children(recursive=True)
+        started.append(postmaster(run_folder))
+        assert any("gunicorn" in " ".join(p.cmdline()) for p in started)
+
+        os.write(terminal.fd, b"\x03")  # Ctrl-C, as a terminal sends it
+        until(terminal.exited, "make to exit after Ctrl-C", 40)
+
+        assert leftovers(started) == []
+        assert "Embedded PostgreSQL stopped" in terminal.text()
+        assert "Interrupt" in terminal.text()  # make's word for a run stopped by Ctrl-C
+    finally:
+        for process in started:
+            if leftovers([process]):
+                process.kill()
+        if not terminal.exited():
+            os.kill(terminal.pid, signal.SIGKILL)
+            os.waitpid(terminal.pid, 0)
+        os.close(terminal.fd)
+
+
+@pytest.fixture
+def serving(run_folder):
+    """The supervisor serving on a free port with a database it cannot reach (gunicorn answers
+    503 then, which is enough here); yields (its process, gunicorn's processes, its output)."""
+    env = run_env(run_folder, DATABASE_URL=UNREACHABLE_DATABASE_URL)
+    log = run_folder / "serve.log"
+    with log.open("w") as output:
+        supervisor = subprocess.Popen(  # noqa: S603 (the supervisor, fixed arguments)
+            [sys.executable, "-m", "ops.supervisor"],
+            cwd=PROJECT_DIR,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        until(
+            lambda: "Serving on" in log.read_text() or supervisor.poll() is not None,
+            "Serving on",
+            60,
+        )
+        (master,) = psutil.Process(supervisor.pid).children()
+        yield supervisor, [master, *master.children()], log.read_text
+    finally:
+        if supervisor.poll() is None:
+            supervisor.kill()
+        supervisor.wait()
+
+
+def test_gunicorn_dying_stops_the_others_and_the_supervisor_exits_1(serving):
+    supervisor, (master, *workers), output = serving
+    assert workers
+
+    master.kill()
+    supervisor.wait(timeout=40)
+
+    assert supervisor.returncode == 1
+    assert "gunicorn ended (killed by SIGKILL): stopping the others" in output()
+    assert leftovers(workers) == []
+
+
+def test_sigterm_stops_gunicorn_and_the_supervisor_dies_of_it(serving):
+    supervisor, gunicorn, _ = serving
+
+    supervisor.terminate()
+    supervisor.wait(timeout=40)
+
+    assert supervisor.returncode == -signal.SIGTERM
+    assert leftovers(gunicorn) == []
+
+
+def test_a_port_in_use_is_said_in_one_line_and_nothing_starts(run_folder):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        env = run_env(run_folder, PORT=str(port))
+
+        result = subprocess.run(  # noqa: S603 (the supervisor, fixed arguments)
+            [sys.executable, "-m", "ops.supervisor"],
+            cwd=PROJECT_DIR,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert result.stderr == (
+        f"Port {port} on 127.0.0.1 is already in use: stop what serves there, "
+        "or choose another port with PORT=...\n"
+    )
+    assert not (run_folder / "data" / "postgres").exists(), "no database was started"
