@@ -73,7 +73,7 @@ bench-tools:
 # docs/performance.md. About 4 minutes, loopback only, in a database of its own (<name>_bench):
 # the site's own data is never touched.
 bench: $(BIN)/.installed bench-tools
-	$(BIN)/python bench/run.py
+	$(BIN)/python -m bench.run
 
 db-start: $(BIN)/.installed
 	$(DB_START)

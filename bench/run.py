@@ -14,7 +14,7 @@ moving to a new address before the flood limit would refuse it. It prints req/s 
 the checks (every comment answered 303 is in the database, no 5xx), each worker's memory, and
 last the ratio of the post page to nginx. Loopback only; every run is bounded by a timeout.
 
-    .venv/bin/python bench/run.py [--seconds 10] [--rounds 3] [--connections 64]
+    .venv/bin/python -m bench.run [--seconds 10] [--rounds 3] [--connections 64]
 """
 
 import argparse
@@ -36,12 +36,11 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import psycopg
+
+from ops import embedded_postgres
+
 PROJECT_DIR = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(PROJECT_DIR))
-
-import psycopg  # noqa: E402 (after the project is on the path)
-
-from ops import embedded_postgres  # noqa: E402
 
 PYTHON = Path(sys.executable)
 GUNICORN = PYTHON.with_name("gunicorn")
@@ -121,12 +120,9 @@ def drop_database(url: str, admin_url: str) -> None:
 
 
 def prepare_site(env: dict) -> dict:
-    manage = [str(PYTHON), "manage.py"]
-    run([*manage, "migrate", "--noinput", "--verbosity", "0"], env)
-    run([*manage, "createcachetable"], env)
-    run([*manage, "loadposts", "fixtures/posts"], env, capture=True)
-    run([*manage, "collectstatic", "--noinput", "--verbosity", "0"], env)
-    seeded = run([str(PYTHON), "bench/seed.py"], env, capture=True)
+    """The site's set-up and the benchmark's data; what `manage.py seedbench` printed."""
+    run([str(PYTHON), "manage.py", "setup", "--verbosity", "0"], env)
+    seeded = run([str(PYTHON), "manage.py", "seedbench"], env, capture=True)
     return json.loads(seeded.stdout.strip().splitlines()[-1])
 
 
@@ -315,7 +311,7 @@ def post_comments(port: int, seeded: dict, seconds: int, run_id: str) -> Posting
                     "name": f"Bench poster {poster}",
                     "email": f"poster{poster}@example.com",
                     "body": f"Bench run {run_id}: comment {n} from poster {poster}.",
-                    "website": "",
+                    "honeypot": "",
                     "parent": "",
                     "token": token,
                 }
@@ -413,6 +409,7 @@ def main() -> int:
         "DJANGO_ENV": "production",
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "DJANGO_LOG_FORMAT": "json",  # server_errors() reads the request lines
     }
     run_id = secrets.token_hex(4)
     gunicorn = nginx = None
