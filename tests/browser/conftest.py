@@ -41,17 +41,14 @@ def browser(django_db_setup):
     executable = shutil.which("chromium")
     if executable is None:
         pytest.fail("Debian's chromium is not installed: `make test` installs it (as root).")
-    snapshots = {
-        connection.alias: connection._test_serialized_contents
-        for connection in connections.all()
-        if hasattr(connection, "_test_serialized_contents")
-    }
+    prepared = {connection.alias: connection for connection in connections.all()}
     with sync_playwright() as playwright:
-        # From here on Playwright's event loop runs in this thread, and Django hands out other
-        # connection objects: give them the snapshot that serialized rollbacks restore, or the
-        # flush after each transactional test would recreate content types under new ids.
-        for alias, snapshot in snapshots.items():
-            connections[alias]._test_serialized_contents = snapshot
+        # From here on Playwright's event loop runs in this thread, and Django would hand out
+        # new connection objects: keep the ones the test database was prepared with, which hold
+        # the snapshot that serialized rollbacks restore (else the flush after each
+        # transactional test would recreate content types under new ids).
+        for alias, connection in prepared.items():
+            connections[alias] = connection
         browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         yield browser
         browser.close()

@@ -9,7 +9,7 @@ from django.db import connection
 
 from blog.models import Post
 from tests.support.factories import CommentFactory, PostFactory
-from tests.support.servers import PROJECT_DIR, test_database_url
+from tests.support.servers import PROJECT_DIR, database_url
 
 TABLES = ["blog_post", "comments_comment"]
 
@@ -39,7 +39,7 @@ def empty_database(transactional_db):
     with connection.cursor() as cursor:
         cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
         cursor.execute(f'CREATE DATABASE "{name}"')
-    yield test_database_url(name)
+    yield database_url(name)
     with connection.cursor() as cursor:
         cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
@@ -56,7 +56,7 @@ def posts_and_comments(transactional_db):
 def test_backup_restored_into_an_empty_database_has_the_same_posts_and_comments(
     posts_and_comments, empty_database, tmp_path
 ):
-    source = test_database_url()
+    source = database_url()
 
     backup = make("backup", database_url=source, backup_dir=tmp_path)
     assert backup.returncode == 0, backup.stderr
@@ -72,7 +72,7 @@ def test_backup_restored_into_an_empty_database_has_the_same_posts_and_comments(
 
 
 def test_restore_refuses_a_database_that_has_tables(posts_and_comments, tmp_path):
-    source = test_database_url()
+    source = database_url()
     assert make("backup", database_url=source, backup_dir=tmp_path).returncode == 0
     (dump,) = tmp_path.glob("*.dump")
     before = rows(source, "comments_comment")

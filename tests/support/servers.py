@@ -25,7 +25,7 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def test_database_url(name: str | None = None) -> str:
+def database_url(name: str | None = None) -> str:
     """A URL for the database the test session is using (the test copy, not the real one), or
     for another database `name` on the same server."""
     params = connection.get_connection_params()
@@ -86,7 +86,7 @@ def gunicorn(workers: int = 2, env: dict | None = None, log: Path | None = None)
         print(f"gunicorn on port {port} logs to {log}")
     server_env = {
         **os.environ,
-        "DATABASE_URL": test_database_url(),
+        "DATABASE_URL": database_url(),
         "HOST": "127.0.0.1",
         "PORT": str(port),
         "WEB_CONCURRENCY": str(workers),
