@@ -137,7 +137,7 @@ def port_problem(host: str, port: int) -> str | None:
 def answers(host: str, port: int) -> bool:
     """Whether an HTTP server answers on host:port (any status will do)."""
     probe_host = {"0.0.0.0": "127.0.0.1", "::": "::1", "": "127.0.0.1"}.get(host, host)  # noqa: S104
-    connection = http.client.HTTPConnection(probe_host, port, timeout=1)
+    connection = http.client.HTTPConnection(probe_host, port, timeout=2)
     try:
         connection.request("GET", HEALTH_PATH)
         connection.getresponse().read()
