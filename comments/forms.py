@@ -68,9 +68,10 @@ class CommentForm(forms.ModelForm):
 
     class Meta:
         model = Comment
-        fields = ["name", "email", "body"]
+        fields = ["name", "email", "body", "notify_writer"]
         field_classes = {"name": NameField, "body": PlainTextField}
         labels = {"body": "Comment"}
+        help_texts = {"notify_writer": "We first send a link to confirm your address."}
         error_messages = {
             "name": {"required": "Please give a name; it is shown with your comment."},
             "email": {"required": "Please give your email address; it is never shown."},

@@ -74,6 +74,12 @@ class Comment(models.Model):
         max_length=5000, help_text="Plain text. *Emphasis*, `code`, lists and links work too."
     )
     body_html = models.TextField(editable=False)
+    notify_writer = models.BooleanField(
+        "Email me when my comment is approved and when someone replies",
+        default=False,
+        db_default=False,  # hosts of the previous release insert comments without it
+        help_text="The writer asked for mail (sent once they confirm their address).",
+    )
     status = models.CharField(
         max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
     )

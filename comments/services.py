@@ -4,7 +4,6 @@ import logging
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import connection, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -14,6 +13,8 @@ from django.utils.text import Truncator
 from comments import spam_rules
 from comments.models import Comment
 from comments.permissions import is_moderator
+from comments.signals import comments_published
+from ops.mail import send_later
 
 logger = logging.getLogger("comments")
 moderation_logger = logging.getLogger("comments.moderation")
@@ -49,16 +50,17 @@ def submit_comment(
     post,
     submission: spam_rules.Submission,
     parent: Comment | None = None,
+    notify_writer: bool = False,
     ip_address: str | None,
     user_agent: str = "",
     user=None,
-    site_url: str,
 ) -> Comment:
     """Store a comment, decide its status, record why, and tell the moderators.
 
     A moderator's own comment is published at once. Anyone else's is spam if an anti-spam rule
-    catches it and pending otherwise; pending comments are emailed to MODERATOR_EMAILS once the
-    transaction has committed. Raises FloodLimitExceeded (storing nothing) past the flood limit.
+    catches it and pending otherwise; pending comments are mailed to MODERATOR_EMAILS (through
+    the queue, in the same transaction). Raises FloodLimitExceeded (storing nothing) past the
+    flood limit.
     """
     now = timezone.now()
     with transaction.atomic():
@@ -76,6 +78,7 @@ def submit_comment(
             name=submission.name,
             email=submission.email,
             body=submission.body,
+            notify_writer=notify_writer,
             status=verdict.status,
             status_reason=verdict.reason,
             created_at=now,
@@ -84,8 +87,12 @@ def submit_comment(
             moderated_by=user if approved else None,
             moderated_at=now if approved else None,
         )
-        if comment.status == Comment.Status.PENDING and settings.MODERATOR_EMAILS:
-            transaction.on_commit(lambda: notify_moderators(comment, site_url))
+        if comment.status == Comment.Status.PENDING:
+            notify_moderators(comment)
+        if approved:
+            transaction.on_commit(
+                lambda: comments_published.send(sender=Comment, comment_ids=[comment.pk])
+            )
     logger.info(
         "comment %s on post %s stored as %s (reason: %s)",
         comment.pk,
@@ -96,31 +103,42 @@ def submit_comment(
     return comment
 
 
-def notify_moderators(comment: Comment, site_url: str) -> None:
-    """Email MODERATOR_EMAILS about a new pending comment; a mail failure is logged, never raised
-    (the comment is committed by now and the reader must still get their answer)."""
+def notify_moderators(comment: Comment) -> None:
+    """Queue a mail to each of MODERATOR_EMAILS about a new pending comment."""
     context = {
         "comment": comment,
         "excerpt": Truncator(comment.body).chars(1000),
-        "review_url": site_url + reverse("admin:comments_comment_change", args=[comment.pk]),
+        "review_url": settings.SITE_URL
+        + reverse("admin:comments_comment_change", args=[comment.pk]),
     }
-    try:
-        send_mail(
+    text = render_to_string("comments/email/moderators_pending.txt", context)
+    for address in settings.MODERATOR_EMAILS:
+        send_later(
+            to=address,
             subject=f"Comment awaiting moderation on “{comment.post.title}”",
-            message=render_to_string("comments/email/moderators_pending.txt", context),
-            from_email=None,
-            recipient_list=settings.MODERATOR_EMAILS,
+            text=text,
         )
-    except Exception:
-        logger.exception("could not email the moderators about comment %s", comment.pk)
 
 
 def moderate(comments, status: str, moderator) -> int:
-    """Give the comments a status, recording who decided and when; return how many."""
-    pks = list(comments.values_list("pk", flat=True))
-    Comment.objects.filter(pk__in=pks).update(
-        status=status, moderated_by=moderator, moderated_at=timezone.now()
-    )
-    for pk in pks:
+    """Give the comments a status, recording who decided and when; return how many.
+
+    Those it makes public are announced together (comments_published) once committed."""
+    with transaction.atomic():
+        pks = list(comments.values_list("pk", flat=True))
+        chosen = Comment.objects.filter(pk__in=pks).select_for_update()
+        before = dict(chosen.values_list("pk", "status"))
+        Comment.objects.filter(pk__in=before).update(
+            status=status, moderated_by=moderator, moderated_at=timezone.now()
+        )
+        published = [
+            pk for pk, previous in before.items()
+            if status == Comment.Status.APPROVED and previous != status
+        ]  # fmt: skip
+        if published:
+            transaction.on_commit(
+                lambda: comments_published.send(sender=Comment, comment_ids=published)
+            )
+    for pk in before:
         moderation_logger.info("comment %s set to %s by %s", pk, status, moderator.get_username())
-    return len(pks)
+    return len(before)

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib import messages
+from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.decorators import method_decorator
@@ -12,7 +13,8 @@ from blog.views import PostDetailView
 from comments import services
 from comments.forms import CommentForm
 from comments.models import Comment
-from comments.own_comments import remember_own_comment
+from comments.own_comments import OWN_COMMENTS
+from comments.signals import comment_submitted
 from ops.client_ip import client_ip
 
 
@@ -54,13 +56,16 @@ class PostCommentView(FormMixin, PostDetailView):
                 post=self.object,
                 submission=form.submission(),
                 parent=form.cleaned_data["parent"],
+                notify_writer=form.cleaned_data["notify_writer"],
                 ip_address=client_ip(request),
                 user_agent=request.headers.get("User-Agent", ""),
                 user=self.reader(),
-                site_url=f"{request.scheme}://{request.get_host()}",
             )
         except services.FloodLimitExceeded:
             return self.flood_limit_exceeded(form)
+        transaction.on_commit(
+            lambda: comment_submitted.send(sender=Comment, comment=comment, request=request)
+        )
         if comment.status == Comment.Status.APPROVED:
             messages.success(request, "Your comment is published.")
         else:
@@ -71,7 +76,7 @@ class PostCommentView(FormMixin, PostDetailView):
         response = HttpResponseRedirect(
             f"{self.object.get_absolute_url()}#comment-{comment.pk}", status=303
         )
-        remember_own_comment(request, response, comment)
+        OWN_COMMENTS.add(request, response, comment.pk)
         return response
 
     def flood_limit_exceeded(self, form):

@@ -88,8 +88,11 @@ INSTALLED_APPS = [
     "markdownx",
     "csp",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "blog",
     "comments",
+    "notifications",
     "ops",
 ]
 
@@ -293,7 +296,38 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_flag("EMAIL_USE_TLS")
 EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", 10))
-DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "webmaster@localhost")
+DEFAULT_FROM_EMAIL = os.environ.get(
+    "DEFAULT_FROM_EMAIL", "" if PRODUCTION else "webmaster@localhost"
+)
+if PRODUCTION and not DEFAULT_FROM_EMAIL:
+    raise ImproperlyConfigured("DEFAULT_FROM_EMAIL must be set when DJANGO_ENV=production.")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# The site's own address, for links in mail: mail is built by the task worker, which has no
+# request to read it from.
+SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
+if not SITE_URL:
+    if PRODUCTION:
+        raise ImproperlyConfigured("SITE_URL must be set when DJANGO_ENV=production.")
+    SITE_URL = f"http://{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
+
+# Mail leaves through the task queue (ops/mail.py), a PostgreSQL table that `manage.py db_worker`
+# works through (make run starts it beside gunicorn). A failed send is retried after
+# MAIL_RETRY_BASE_SECONDS, doubling up to MAIL_RETRY_MAX_SECONDS, MAIL_MAX_ATTEMPTS in all.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+MAIL_RETRY_BASE_SECONDS = float(os.environ.get("MAIL_RETRY_BASE_SECONDS", 30))
+MAIL_RETRY_MAX_SECONDS = float(os.environ.get("MAIL_RETRY_MAX_SECONDS", 3600))
+MAIL_MAX_ATTEMPTS = int(os.environ.get("MAIL_MAX_ATTEMPTS", 12))
+
+# Mail to readers (notifications/): confirmation links last NOTIFICATIONS_CONFIRM_DAYS and an
+# address gets at most one confirmation a day; requests for mail are limited per address and
+# per visitor's address within NOTIFICATIONS_REQUEST_WINDOW_SECONDS (429 past the limit).
+NOTIFICATIONS_CONFIRM_DAYS = int(os.environ.get("NOTIFICATIONS_CONFIRM_DAYS", 7))
+NOTIFICATIONS_REQUESTS_PER_ADDRESS = int(os.environ.get("NOTIFICATIONS_REQUESTS_PER_ADDRESS", 5))
+NOTIFICATIONS_REQUESTS_PER_IP = int(os.environ.get("NOTIFICATIONS_REQUESTS_PER_IP", 10))
+NOTIFICATIONS_REQUEST_WINDOW_SECONDS = int(
+    os.environ.get("NOTIFICATIONS_REQUEST_WINDOW_SECONDS", 3600)
+)
 
 # How many proxies we run in front of gunicorn: 0 means REMOTE_ADDR is the visitor's address;
 # with N, the visitor is the address the outermost of our N proxies saw (in X-Forwarded-For).

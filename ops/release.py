@@ -1,6 +1,7 @@
 """What a release is: the code and templates of the project's own apps, the package that wires
-them together, the template folders and the static files' hashed names. A deploy that changes any of it
-changes every page's version, so no reader keeps a page built by the previous release."""
+them together, the template folders and the static files' hashed names. A deploy that changes
+any of it changes every page's version, so no reader keeps a page built by the previous
+release."""
 
 import hashlib
 from functools import cache

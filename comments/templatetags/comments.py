@@ -9,7 +9,7 @@ from django.utils.html import format_html
 
 from comments.forms import CommentForm
 from comments.models import Comment
-from comments.own_comments import own_comment_ids
+from comments.own_comments import OWN_COMMENTS
 
 register = template.Library()
 
@@ -35,7 +35,7 @@ def render_comments(context, post):
 @register.inclusion_tag("comments/awaiting.html", takes_context=True)
 def render_awaiting_comments(context, post):
     """The reader's own comments that still await moderation, which only they see."""
-    own_ids = own_comment_ids(context["request"])
+    own_ids = OWN_COMMENTS.ids(context["request"])
     awaiting = (
         Comment.objects.awaiting().filter(post=post, pk__in=own_ids).select_related("parent")
         if own_ids

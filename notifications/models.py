@@ -1,0 +1,97 @@
+"""Addresses that asked for mail, and what each one follows."""
+
+import hashlib
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from blog.models import Post
+from comments.models import Comment
+
+
+def normalise(email: str) -> str:
+    """One address, however it was typed: mailboxes are case-insensitive in practice."""
+    return email.strip().lower()
+
+
+def digest(email: str) -> str:
+    """A one-way digest of an address, for counts that must not keep the address itself."""
+    data = f"{settings.SECRET_KEY}:{normalise(email)}".encode()
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+class Address(models.Model):
+    """An address that asked for mail. It receives nothing but its confirmation until confirmed."""
+
+    email = models.EmailField(unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    # When the confirmation link now in force was first mailed (its links are signed with it).
+    confirmation_sent_at = models.DateTimeField(null=True, blank=True)
+    # When it was last mailed: at most once a day.
+    confirmation_mailed_at = models.DateTimeField(null=True, blank=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name_plural = "addresses"
+
+    def __str__(self):
+        return self.email
+
+
+class SubscriptionQuerySet(models.QuerySet):
+    def active(self):
+        return self.exclude(active_since=None)
+
+
+class Subscription(models.Model):
+    """Mail about one post's discussion: a thread's replies, or (no thread) all new comments.
+
+    Active once its address is confirmed for it; until then nothing is sent, and events that
+    happen meanwhile are not held back."""
+
+    address = models.ForeignKey(Address, on_delete=models.CASCADE, related_name="subscriptions")
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="+")
+    thread = models.ForeignKey(
+        Comment,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The thread's first comment; empty: every new comment on the post.",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    active_since = models.DateTimeField(null=True, blank=True)
+
+    objects = SubscriptionQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["address", "post", "thread"],
+                name="one_subscription_per_topic",
+                nulls_distinct=False,
+            )
+        ]
+
+    def __str__(self):
+        topic = f"thread {self.thread_id}" if self.thread_id else "all comments"
+        return f"{self.address} on {self.post} ({topic})"
+
+
+class MailRequest(models.Model):
+    """One request for mail (a ticked box or the Follow form), counted for the rate limits.
+    Keeps only a digest of the address."""
+
+    address_digest = models.CharField(max_length=32)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["address_digest", "created_at"]),
+            models.Index(fields=["ip_address", "created_at"]),
+        ]
+
+    def __str__(self):
+        return f"request for mail at {self.created_at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,52 @@
+"""Asking for mail: what a reader's request does in the web process, and nothing more.
+
+The request is counted (per address and per visitor's address, in PostgreSQL like the comments'
+flood limit) and handed to the worker, which does every look-up (tasks.subscribe): the answer
+is the same whether the address is new, waiting for confirmation or confirmed, so nobody learns
+which addresses are known here.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+
+from notifications import tasks
+from notifications.models import MailRequest, digest
+
+
+class TooManyRequests(Exception):
+    """Past the limit for this address or this visitor's address: nothing was done."""
+
+
+def _lock(key: str) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [key])
+
+
+def request_mail(*, email: str, post, thread=None, ip_address: str | None, marks: list[int]):
+    """Ask for mail about `post` (one thread of it, or all its new comments) at `email`.
+
+    `marks` are the address ids this browser confirmed (confirmed_browser). Raises
+    TooManyRequests past NOTIFICATIONS_REQUESTS_PER_ADDRESS or _PER_IP in the window."""
+    address_digest = digest(email)
+    since = timezone.now() - timedelta(seconds=settings.NOTIFICATIONS_REQUEST_WINDOW_SECONDS)
+    recent = MailRequest.objects.filter(created_at__gte=since)
+    with transaction.atomic():
+        _lock(f"notifications.address:{address_digest}")
+        if recent.filter(address_digest=address_digest).count() >= (
+            settings.NOTIFICATIONS_REQUESTS_PER_ADDRESS
+        ):
+            raise TooManyRequests
+        if ip_address is not None:
+            _lock(f"notifications.ip:{ip_address}")
+            if (
+                recent.filter(ip_address=ip_address).count()
+                >= settings.NOTIFICATIONS_REQUESTS_PER_IP
+            ):
+                raise TooManyRequests
+        MailRequest.objects.create(address_digest=address_digest, ip_address=ip_address)
+        tasks.subscribe.enqueue(
+            email=email, post_id=post.pk, thread_id=thread and thread.pk, marks=marks
+        )

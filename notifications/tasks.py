@@ -1,0 +1,175 @@
+"""What the task worker does for mail to readers: subscribing, confirming, announcing comments.
+
+Mail is built here, from approved comments and the site's own words only, and leaves through
+ops.mail (stored, then sent with retries).
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Q
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django_tasks import task
+
+from blog.models import Post
+from comments.models import Comment
+from notifications import links
+from notifications.models import Address, Subscription, normalise
+from ops.mail import send_later
+
+ONE_DAY = timedelta(days=1)
+
+
+@task()
+def subscribe(email: str, post_id: int, thread_id: int | None, marks: list[int]) -> None:
+    """Record a subscription; it starts at once for a confirmed address asked for from a browser
+    that confirmed it, otherwise once the address confirms (by a mailed link)."""
+    if not Post.objects.filter(pk=post_id).exists():
+        return
+    if thread_id is not None and not Comment.objects.filter(pk=thread_id).exists():
+        return
+    now = timezone.now()
+    with transaction.atomic():
+        address, _ = Address.objects.get_or_create(email=normalise(email))
+        address = Address.objects.select_for_update().get(pk=address.pk)
+        subscription, _ = Subscription.objects.get_or_create(
+            address=address, post_id=post_id, thread_id=thread_id
+        )
+        if subscription.active_since is not None:
+            return
+        if address.confirmed_at is not None and address.pk in marks:
+            subscription.active_since = now
+            subscription.save(update_fields=["active_since"])
+            return
+        mail_confirmation(address, now)
+
+
+def mail_confirmation(address: Address, now) -> None:
+    """At most one confirmation mail a day; within its life a link is mailed again unchanged."""
+    if address.confirmation_mailed_at and now - address.confirmation_mailed_at < ONE_DAY:
+        return
+    if address.confirmation_sent_at is None or now > links.confirmation_expires_at(address):
+        address.confirmation_sent_at = now
+    address.confirmation_mailed_at = now
+    address.save(update_fields=["confirmation_sent_at", "confirmation_mailed_at"])
+    context = {
+        "blog_title": settings.BLOG_TITLE,
+        "confirm_url": links.confirm_url(address),
+        "days": settings.NOTIFICATIONS_CONFIRM_DAYS,
+    }
+    send_later(
+        to=address.email,
+        subject=f"Confirm your address for {settings.BLOG_TITLE}",
+        text=render_to_string("notifications/email/confirm.txt", context),
+    )
+
+
+def confirm(address: Address) -> None:
+    """The address's owner pressed the button of a confirm link: start what it asked for."""
+    now = timezone.now()
+    with transaction.atomic():
+        address = Address.objects.select_for_update().get(pk=address.pk)
+        if address.confirmed_at is None:
+            address.confirmed_at = now
+            address.save(update_fields=["confirmed_at"])
+        address.subscriptions.filter(active_since=None).update(active_since=now)
+
+
+@task()
+def announce(comment_ids: list[int]) -> None:
+    """Mail about comments just published together: to each writer who asked, that theirs is
+    published; to everyone following their thread or their post, the new comments, one mail per
+    subscription however many comments it gets, and never a writer's own comment."""
+    comments = list(
+        Comment.objects.approved()
+        .filter(pk__in=comment_ids)
+        .select_related("post", "parent")
+        .order_by("created_at", "pk")
+    )
+    for comment in comments:
+        if comment.notify_writer:
+            mail_published(comment)
+    batches: dict[Subscription, list[Comment]] = {}
+    told: set[tuple[int, int]] = set()  # (address, comment): one mail about a comment each
+    for comment in comments:
+        topics = Q(thread=None)
+        if comment.parent_id:
+            topics |= Q(thread_id=comment.parent_id)
+        followers = (
+            Subscription.objects.active()
+            .filter(topics, post_id=comment.post_id)
+            .exclude(address__email=normalise(comment.email))
+            .select_related("address", "post")
+            .order_by(F("thread_id").asc(nulls_last=True), "pk")  # a thread before the post
+        )
+        for subscription in followers:
+            if (subscription.address_id, comment.pk) not in told:
+                told.add((subscription.address_id, comment.pk))
+                batches.setdefault(subscription, []).append(comment)
+    for subscription, new_comments in batches.items():
+        mail_new_comments(subscription, new_comments)
+
+
+def mail_published(comment: Comment) -> None:
+    subscription = (
+        Subscription.objects.active()
+        .filter(
+            address__email=normalise(comment.email),
+            post_id=comment.post_id,
+            thread_id=comment.parent_id or comment.pk,
+        )
+        .select_related("address", "post")
+        .first()
+    )
+    if subscription is None:
+        return  # not confirmed (yet), or unsubscribed
+    send_notification(
+        subscription,
+        subject=f"Your comment on “{comment.post.title}” is published",
+        template="notifications/email/published",
+        context={"comment": comment, "comment_url": links.absolute(comment.get_absolute_url())},
+    )
+
+
+def mail_new_comments(subscription: Subscription, comments: list[Comment]) -> None:
+    title = subscription.post.title
+    if subscription.thread_id:
+        noun = "reply" if len(comments) == 1 else f"{len(comments)} replies"
+        subject = f"New {noun} in a discussion on “{title}”"
+    else:
+        noun = "comment" if len(comments) == 1 else f"{len(comments)} comments"
+        subject = f"New {noun} on “{title}”"
+    items = [(c, links.absolute(c.get_absolute_url())) for c in comments]
+    send_notification(
+        subscription,
+        subject=subject,
+        template="notifications/email/new_comments",
+        context={"items": items},
+    )
+
+
+def send_notification(subscription: Subscription, *, subject, template, context) -> None:
+    """A notification: plain text and HTML, with one-click unsubscribe (RFC 8058) for this
+    subscription and a link that stops all mail to the address."""
+    unsubscribe_url = links.unsubscribe_url(subscription)
+    context = {
+        **context,
+        "blog_title": settings.BLOG_TITLE,
+        "post": subscription.post,
+        "post_url": links.absolute(subscription.post.get_absolute_url()),
+        "unsubscribe_url": unsubscribe_url,
+        "stop_all_url": links.stop_all_url(subscription.address),
+        "thread": subscription.thread_id is not None,
+    }
+    send_later(
+        to=subscription.address.email,
+        subject=subject,
+        text=render_to_string(f"{template}.txt", context),
+        html=render_to_string(f"{template}.html", context),
+        headers={
+            "List-Unsubscribe": f"<{unsubscribe_url}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        },
+    )

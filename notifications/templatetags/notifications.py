@@ -1,0 +1,11 @@
+from django import template
+
+from notifications.forms import FollowForm
+
+register = template.Library()
+
+
+@register.inclusion_tag("notifications/follow_form.html")
+def render_follow_form(post):
+    """ "Follow the discussion" under a post's comments."""
+    return {"post": post, "form": FollowForm(post=post)}

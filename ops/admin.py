@@ -1,0 +1,19 @@
+from django.contrib import admin
+
+from ops.models import OutgoingMail
+
+
+@admin.register(OutgoingMail)
+class OutgoingMailAdmin(admin.ModelAdmin):
+    """What the site sent or is trying to send: for finding out why a mail did not arrive."""
+
+    list_display = ["subject", "to", "created_at", "sent_at", "attempts"]
+    list_filter = [("sent_at", admin.EmptyFieldListFilter)]
+    search_fields = ["to", "subject", "message_id"]
+    readonly_fields = [field.name for field in OutgoingMail._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

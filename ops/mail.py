@@ -1,0 +1,86 @@
+"""Mail leaves through a queue: `send_later` stores it, the task worker's `deliver` sends it.
+
+`send_later` stores the message and enqueues its delivery in the caller's transaction (the task
+queue is a PostgreSQL table, django-tasks-db), so a message exists exactly when what it is about
+was committed. `deliver` sends one message while holding its row locked, so two workers never
+send the same message, and marks it sent in the same transaction. A failed send is logged and
+retried with exponential back-off (MAIL_RETRY_BASE_SECONDS doubling up to MAIL_RETRY_MAX_SECONDS,
+MAIL_MAX_ATTEMPTS in all): django-tasks has no retries of its own.
+"""
+
+import logging
+from datetime import timedelta
+from email.utils import make_msgid
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.utils import timezone
+from django_tasks import task
+
+from ops.models import OutgoingMail
+
+logger = logging.getLogger("ops.mail")
+
+
+def send_later(*, to: str, subject: str, text: str, html: str = "", headers=None) -> OutgoingMail:
+    """Store a message for `to` and have the worker send it."""
+    mail = OutgoingMail.objects.create(
+        message_id=make_msgid(domain=urlsplit(settings.SITE_URL).hostname),
+        to=to,
+        subject=subject,
+        body_text=text,
+        body_html=html,
+        headers=headers or {},
+    )
+    deliver.enqueue(mail.pk)
+    return mail
+
+
+def retry_delay(attempts: int) -> timedelta:
+    seconds = settings.MAIL_RETRY_BASE_SECONDS * 2 ** (attempts - 1)
+    return timedelta(seconds=min(seconds, settings.MAIL_RETRY_MAX_SECONDS))
+
+
+@task()
+def deliver(mail_id: int) -> None:
+    with transaction.atomic():
+        # Skip a row another worker holds: it is sending that message now.
+        mail = (
+            OutgoingMail.objects.select_for_update(skip_locked=True)
+            .filter(pk=mail_id, sent_at=None)
+            .first()
+        )
+        if mail is None:
+            return
+        message = EmailMultiAlternatives(
+            mail.subject,
+            mail.body_text,
+            to=[mail.to],
+            headers={**mail.headers, "Message-ID": mail.message_id},
+        )
+        if mail.body_html:
+            message.attach_alternative(mail.body_html, "text/html")
+        mail.attempts += 1
+        try:
+            message.send()
+        except Exception as error:  # SMTP refusals, timeouts, a server that is down
+            mail.last_error = f"{type(error).__name__}: {error}"[:2000]
+            mail.save(update_fields=["attempts", "last_error"])
+            if mail.attempts >= settings.MAIL_MAX_ATTEMPTS:
+                logger.error("giving up on mail %s after %s attempts", mail.pk, mail.attempts)
+                return
+            delay = retry_delay(mail.attempts)
+            logger.warning(
+                "could not send mail %s (attempt %s), retrying in %s s: %s",
+                mail.pk,
+                mail.attempts,
+                delay.total_seconds(),
+                mail.last_error,
+            )
+            deliver.using(run_after=timezone.now() + delay).enqueue(mail.pk)
+            return
+        mail.sent_at = timezone.now()
+        mail.save(update_fields=["attempts", "sent_at", "last_error"])
+        logger.info("sent mail %s to %s: %s", mail.pk, mail.to, mail.subject)
