@@ -109,7 +109,8 @@ def test_over_long_query_is_refused_with_a_clear_message_and_kept_in_the_form(cl
 
 
 def test_query_with_a_nul_character_is_refused_not_a_server_error(client):
-    assert search(client, "kaggle\x00").status_code == 400
+    response = search(client, "kaggle\x00")
+    assertContains(response, "Null characters are not allowed.", status_code=400)
 
 
 @pytest.mark.parametrize(

@@ -51,7 +51,7 @@ def read_head(client, post) -> HeadReader:
 
 
 @pytest.fixture
-def post(db):
+def post_by_ada(db):
     author = UserFactory(first_name="Ada", last_name="Lovelace")
     return PostFactory(
         title="Gradient descent, gently",
@@ -60,42 +60,43 @@ def post(db):
     )
 
 
-def test_post_names_its_absolute_url_as_canonical(client, post):
+def test_post_names_its_absolute_url_as_canonical(client, post_by_ada):
     assert (
-        read_head(client, post).links["canonical"] == "http://testserver" + post.get_absolute_url()
+        read_head(client, post_by_ada).links["canonical"]
+        == "http://testserver" + post_by_ada.get_absolute_url()
     )
 
 
-def test_post_has_opengraph_tags_for_link_previews(client, post):
-    meta = read_head(client, post).meta
+def test_post_has_opengraph_tags_for_link_previews(client, post_by_ada):
+    meta = read_head(client, post_by_ada).meta
     assert meta["og:type"] == "article"
     assert meta["og:title"] == "Gradient descent, gently"
     assert meta["og:description"] == "What a learning rate does, with pictures."
-    assert meta["og:url"] == "http://testserver" + post.get_absolute_url()
-    assert datetime.fromisoformat(meta["article:published_time"]) == post.published_at
+    assert meta["og:url"] == "http://testserver" + post_by_ada.get_absolute_url()
+    assert datetime.fromisoformat(meta["article:published_time"]) == post_by_ada.published_at
 
 
-def test_post_has_a_twitter_card(client, post):
-    meta = read_head(client, post).meta
+def test_post_has_a_twitter_card(client, post_by_ada):
+    meta = read_head(client, post_by_ada).meta
     assert meta["twitter:card"] == "summary"
     assert meta["twitter:title"] == "Gradient descent, gently"
     assert meta["twitter:description"] == "What a learning rate does, with pictures."
 
 
-def test_post_structured_data_is_a_valid_blog_posting(client, post):
-    [raw] = read_head(client, post).json_ld
+def test_post_structured_data_is_a_valid_blog_posting(client, post_by_ada):
+    [raw] = read_head(client, post_by_ada).json_ld
     data = json.loads(raw)
     assert data["@context"] == "https://schema.org"
     assert data["@type"] == "BlogPosting"
     assert data["headline"] == "Gradient descent, gently"
     assert data["description"] == "What a learning rate does, with pictures."
     assert data["author"] == {"@type": "Person", "name": "Ada Lovelace"}
-    assert data["url"] == "http://testserver" + post.get_absolute_url()
+    assert data["url"] == "http://testserver" + post_by_ada.get_absolute_url()
     published = datetime.fromisoformat(data["datePublished"])
     modified = datetime.fromisoformat(data["dateModified"])
     assert published.tzinfo is not None and modified.tzinfo is not None
-    assert abs(published - post.published_at).total_seconds() < 0.001
-    assert abs(modified - post.updated_at).total_seconds() < 0.001
+    assert abs(published - post_by_ada.published_at).total_seconds() < 0.001
+    assert abs(modified - post_by_ada.updated_at).total_seconds() < 0.001
 
 
 def test_structured_data_cannot_be_broken_out_of_by_a_title(client):

@@ -21,10 +21,10 @@ document.addEventListener("securitypolicyviolation", (event) => {
 """
 
 
-@pytest.fixture
-def page(page):
+@pytest.fixture(autouse=True)
+def violations_recorded(page):
+    """Every page of these tests keeps the policy violations the browser reports."""
     page.add_init_script(RECORD_VIOLATIONS)
-    return page
 
 
 def violations(page) -> list[str]:

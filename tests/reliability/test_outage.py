@@ -18,7 +18,7 @@ HEALTH_PATH = reverse("ops:health")
 
 
 @pytest.fixture(scope="module")
-def site(own_postgres, tmp_path_factory):
+def outage_site(own_postgres, tmp_path_factory):
     # The "too fast" rule would make a comment resent at once spam; this is not what is tested.
     env = {"DATABASE_URL": own_postgres.url(), "COMMENTS_MIN_SUBMIT_SECONDS": "0"}
     log = tmp_path_factory.mktemp("outage") / "gunicorn.log"
@@ -26,8 +26,8 @@ def site(own_postgres, tmp_path_factory):
         yield server
 
 
-def logged_errors(site) -> list[dict]:
-    return [line for line in site.log_records() if line["level"] == "error"]
+def logged_errors(outage_site) -> list[dict]:
+    return [line for line in outage_site.log_records() if line["level"] == "error"]
 
 
 def until_healthy(reader: Reader) -> None:
@@ -40,11 +40,13 @@ def comments_with_body(own_postgres, body: str) -> int:
         return connection.execute(query, [body]).fetchone()[0]
 
 
-def test_site_answers_503_while_postgresql_is_down_and_recovers_without_restart(site, own_postgres):
-    reader = Reader(site.url)
+def test_site_answers_503_while_postgresql_is_down_and_recovers_without_restart(
+    outage_site, own_postgres
+):
+    reader = Reader(outage_site.url)
     assert reader.get(own_postgres.guide_path).status == 200
     assert reader.get(HEALTH_PATH).status == 200
-    workers = site.worker_pids()
+    workers = outage_site.worker_pids()
 
     own_postgres.stop()
     try:
@@ -59,17 +61,21 @@ def test_site_answers_503_while_postgresql_is_down_and_recovers_without_restart(
     assert settings.BLOG_TITLE in page.text
     assert "Traceback" not in page.text
     assert health.status == 503
-    (error, *_) = [line for line in logged_errors(site) if line["logger"] == "django.request"]
+    (error, *_) = [
+        line for line in logged_errors(outage_site) if line["logger"] == "django.request"
+    ]
     assert "OperationalError" in error["traceback"], "the traceback goes to the log"
 
     until_healthy(reader)
     # Every worker reconnects on its own: no request after recovery fails.
     assert [reader.get(own_postgres.guide_path).status for _ in range(8)] == [200] * 8
-    assert site.worker_pids() == workers
+    assert outage_site.worker_pids() == workers
 
 
-def test_comment_sent_while_postgresql_is_down_comes_back_to_be_sent_again(site, own_postgres):
-    reader = Reader(site.url, address="127.0.0.3")
+def test_comment_sent_while_postgresql_is_down_comes_back_to_be_sent_again(
+    outage_site, own_postgres
+):
+    reader = Reader(outage_site.url, address="127.0.0.3")
     form = find_form(reader.get(own_postgres.guide_path).text, own_postgres.comment_path)
     body = "Written while the database restarts.\n\nIt has <angle brackets> & two paragraphs."
     form.fields.update(name="Grace Hopper", email="grace@example.com", body=body)

@@ -45,7 +45,7 @@ def replica(own_postgres, postgres_folder):
 
 
 @pytest.fixture(scope="module")
-def site(own_postgres, replica):
+def replica_site(own_postgres, replica):
     own_postgres.manage(
         "createsuperuser",
         "--noinput",
@@ -71,13 +71,13 @@ def lagging(replica):
         standby.execute("SELECT pg_wal_replay_resume()")
 
 
-def test_health_checks_the_primary_and_the_replica(site):
-    assert Reader(site.url).get(reverse("ops:health")).status == 200
+def test_health_checks_the_primary_and_the_replica(replica_site):
+    assert Reader(replica_site.url).get(reverse("ops:health")).status == 200
 
 
-def comment_from(site, guide, address: str, name: str, body: str) -> Reader:
+def comment_from(replica_site, guide, address: str, name: str, body: str) -> Reader:
     """A reader at `address` sends a comment through the guide's form; returns that reader."""
-    writer = Reader(site.url, address=address)
+    writer = Reader(replica_site.url, address=address)
     form = find_form(writer.get(guide.guide_path).text, guide.comment_path)
     form.fields.update(name=name, email=f"{name.lower()}@example.com", body=body)
     assert writer.post(form.action, form.fields).status == 303
@@ -85,33 +85,35 @@ def comment_from(site, guide, address: str, name: str, body: str) -> Reader:
 
 
 def test_a_reader_who_has_commented_reads_the_primary_others_the_lagging_replica(
-    site, own_postgres, lagging
+    replica_site, own_postgres, lagging
 ):
     body = "Written to the primary while the replica lags."
-    writer = comment_from(site, own_postgres, "127.0.2.1", "Edsger", body)
+    writer = comment_from(replica_site, own_postgres, "127.0.2.1", "Edsger", body)
 
     # The writer's next page comes from the primary: their comment awaits moderation there.
     assert PIN_COOKIE in writer.cookies
     assert body in writer.get(own_postgres.guide_path).text
     # The same browser without the pin reads the replica, which has not replayed it yet.
-    unpinned = Reader(site.url, address="127.0.2.1")
+    unpinned = Reader(replica_site.url, address="127.0.2.1")
     unpinned.cookies = {OWN_COMMENTS_COOKIE: writer.cookies[OWN_COMMENTS_COOKIE]}
     from_replica = unpinned.get(own_postgres.guide_path)
     assert from_replica.status == 200
     assert "Comments (0)" in from_replica.text, "the guide's page, as the replica has it"
     assert body not in from_replica.text
 
-    moderator = Reader(site.url, address="127.0.2.2")
+    moderator = Reader(replica_site.url, address="127.0.2.2")
     assert moderator.log_in("moderator", PASSWORD).status == 302
     changelist = reverse("admin:comments_comment_changelist")
     assert body in moderator.get(changelist).text, "moderation reads the primary"
 
 
-def test_the_replica_serves_the_comment_once_it_has_replayed_it(site, own_postgres, replica):
+def test_the_replica_serves_the_comment_once_it_has_replayed_it(
+    replica_site, own_postgres, replica
+):
     body = "Replayed by the replica in a moment."
-    writer = comment_from(site, own_postgres, "127.0.2.3", "Barbara", body)
+    writer = comment_from(replica_site, own_postgres, "127.0.2.3", "Barbara", body)
 
-    unpinned = Reader(site.url, address="127.0.2.3")
+    unpinned = Reader(replica_site.url, address="127.0.2.3")
     unpinned.cookies = {OWN_COMMENTS_COOKIE: writer.cookies[OWN_COMMENTS_COOKIE]}
     until(
         lambda: body in unpinned.get(own_postgres.guide_path).text,

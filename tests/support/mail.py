@@ -1,0 +1,125 @@
+"""A real SMTP server on loopback and the real task worker, for the tests of mail.
+
+The server is aiosmtpd (the SMTP server of Python's asyncio world) keeping every message it
+receives; the worker is `manage.py db_worker` (django-tasks-db) in its own process, sending
+through that server exactly as in production, with retries made quick.
+"""
+
+import email
+import os
+import subprocess
+import sys
+import tempfile
+from contextlib import contextmanager
+from email import policy
+from email.message import EmailMessage
+from pathlib import Path
+
+from aiosmtpd.controller import Controller
+
+from tests.support.servers import PROJECT_DIR, database_url, free_port
+from tests.support.web import until
+
+
+class MailServer:
+    """SMTP on 127.0.0.1:`port`; `messages` holds what it received, parsed."""
+
+    def __init__(self):
+        self.port = free_port()
+        self.messages: list[EmailMessage] = []
+        self._controller = None
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's hook name)
+        self.messages.append(email.message_from_bytes(envelope.content, policy=policy.default))
+        return "250 Message accepted"
+
+    def start(self) -> None:
+        self._controller = Controller(self, hostname="127.0.0.1", port=self.port)
+        self._controller.start()
+
+    def stop(self) -> None:
+        self._controller.stop()
+        self._controller = None
+
+    @property
+    def running(self) -> bool:
+        return self._controller is not None
+
+    def to(self, address: str) -> list[EmailMessage]:
+        return [message for message in self.messages if address in message["To"]]
+
+    def wait_for(self, address: str, count: int = 1, seconds: float = 20) -> list[EmailMessage]:
+        """Wait until `address` has received `count` messages; return them all."""
+        until(lambda: len(self.to(address)) >= count, f"{count} mail(s) to {address}", seconds)
+        return self.to(address)
+
+    def settings(self) -> dict[str, str]:
+        """The environment that makes the site send its mail here."""
+        return {
+            "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "EMAIL_HOST": "127.0.0.1",
+            "EMAIL_PORT": str(self.port),
+            "EMAIL_TIMEOUT": "2",
+        }
+
+
+def text_of(message: EmailMessage) -> str:
+    return message.get_body(preferencelist=("plain",)).get_content()
+
+
+def html_of(message: EmailMessage) -> str:
+    return message.get_body(preferencelist=("html",)).get_content()
+
+
+class TaskWorker:
+    """`manage.py db_worker` on the test database."""
+
+    def __init__(self, process: subprocess.Popen, log: Path):
+        self.process = process
+        self.log = log
+
+    def drain(self, seconds: float = 30) -> None:
+        """Wait until no task is waiting to run now or running, so that nothing holds a
+        transaction when the test's database is flushed."""
+        from django_tasks_db.models import DBTaskResult
+
+        def idle():
+            tasks = DBTaskResult.objects
+            return not tasks.ready().exists() and not tasks.running().exists()
+
+        until(idle, f"the task worker to finish its tasks (log: {self.log})", seconds)
+
+
+@contextmanager
+def task_worker(env: dict[str, str]):
+    """Start the worker with `env` added to this process's environment; stop it at the end."""
+    with tempfile.NamedTemporaryFile(prefix="worker-", suffix=".log", delete=False) as file:
+        log = Path(file.name)
+    print(f"the task worker logs to {log}")
+    worker_env = {
+        **os.environ,
+        "DATABASE_URL": database_url(),
+        "MAIL_RETRY_BASE_SECONDS": "0.2",
+        "MAIL_RETRY_MAX_SECONDS": "1",
+        **env,
+    }
+    with log.open("w") as output:
+        process = subprocess.Popen(  # noqa: S603 (our own manage.py, fixed arguments)
+            [
+                sys.executable,
+                "manage.py",
+                "db_worker",
+                "--interval",
+                "0.05",
+                "--no-startup-delay",
+            ],
+            cwd=PROJECT_DIR,
+            env=worker_env,
+            stdout=output,
+            stderr=output,
+        )
+    try:
+        yield TaskWorker(process, log)
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
