@@ -409,6 +409,8 @@ def main() -> int:
         "DJANGO_ENV": "production",
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "DEFAULT_FROM_EMAIL": "bench@localhost",
+        "SITE_URL": "http://127.0.0.1",
         "DJANGO_LOG_FORMAT": "json",  # server_errors() reads the request lines
     }
     run_id = secrets.token_hex(4)

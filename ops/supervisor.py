@@ -2,13 +2,14 @@
 
     python manage.py serve        # or: python -m ops.supervisor
 
-It starts every command in PROCESSES (gunicorn today; the task worker will be one more entry),
-prints "Serving on http://HOST:PORT/" once gunicorn answers there, and stops them all when any
-of these happens: Ctrl-C (the terminal's SIGINT), SIGTERM (a service manager, `kill`), or one of
-them ending on its own. Stopping is SIGTERM to each process's group (gunicorn and its workers),
-then SIGKILL to whatever is left after STOP_SECONDS (at once on a second Ctrl-C); then, when the
-site used the embedded PostgreSQL (no DATABASE_URL), that server is stopped last, once nothing
-can still be writing to it. A port already in use is said in one line before anything starts.
+It starts every command in PROCESSES (gunicorn and the task queue's worker: a new process is
+one more entry there), prints "Serving on http://HOST:PORT/" once gunicorn answers there, and
+stops them all when any of these happens: Ctrl-C (the terminal's SIGINT), SIGTERM (a service
+manager, `kill`), or one of them ending on its own. Stopping is SIGTERM to each process's group
+(gunicorn and its workers), then SIGKILL to whatever is left after STOP_SECONDS (at once on a
+second Ctrl-C); then, when the site used the embedded PostgreSQL (no DATABASE_URL), that server
+is stopped last, once nothing can still be writing to it. A port already in use is said in one
+line before anything starts.
 
 Each process runs in a process group of its own, so the terminal's Ctrl-C reaches this
 supervisor alone and the stop happens in that order, whatever each program does with SIGINT.
@@ -43,6 +44,8 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 PROCESSES = {
     "gunicorn": [sys.executable, "-m", "gunicorn", "--config", "config/gunicorn.conf.py",
                  "config.wsgi"],
+    # The task queue's worker (django-tasks-db): sends the mail the site queues (ops/mail.py).
+    "worker": [sys.executable, "manage.py", "db_worker"],
 }  # fmt: skip
 STOP_SECONDS = 25  # gunicorn's graceful_timeout (20 s) for requests in flight, and a margin
 HEALTH_PATH = "/healthz"  # any HTTP answer there means gunicorn serves

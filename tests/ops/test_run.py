@@ -1,5 +1,6 @@
 """`make run` (ops/supervisor.py): Ctrl-C in a terminal, SIGTERM, or gunicorn dying stops every
-process it started, the embedded PostgreSQL last; a port in use is said before anything starts.
+process it started (gunicorn, the task worker), the embedded PostgreSQL last; a port in use is
+said before anything starts.
 
 Each run has its own data folder (DJANGO_DATA_DIR), so its own embedded PostgreSQL: the one the
 rest of the suite uses is never touched.
@@ -19,11 +20,8 @@ from pathlib import Path
 import psutil
 import pytest
 
-from tests.support.servers import PROJECT_DIR, free_port
+from tests.support.servers import PROJECT_DIR, database_url, free_port
 from tests.support.web import until
-
-# Not a real server: a run given this DATABASE_URL leaves the embedded PostgreSQL alone.
-UNREACHABLE_DATABASE_URL = "postgresql://blog:blog@127.0.0.1:9/blog?connect_timeout=1"
 
 
 @pytest.fixture
@@ -111,7 +109,7 @@ def postmaster(folder: Path) -> psutil.Process:
     )
 
 
-def test_ctrl_c_in_the_terminal_stops_gunicorn_and_then_the_embedded_postgres(run_folder):
+def test_ctrl_c_in_the_terminal_stops_every_process_then_the_embedded_postgres(run_folder):
     env = run_env(run_folder)
     # -o: the virtualenv is the one running these tests; never reinstall it from here.
     terminal = Terminal(["make", "-s", "-o", ".venv/bin/.installed", "run"], env)
@@ -126,7 +124,8 @@ def test_ctrl_c_in_the_terminal_stops_gunicorn_and_then_the_embedded_postgres(ru
         )
         started = psutil.Process(terminal.pid).children(recursive=True)
         started.append(postmaster(run_folder))
-        assert any("gunicorn" in " ".join(p.cmdline()) for p in started)
+        assert any("gunicorn" in process.cmdline() for process in started)
+        assert any("db_worker" in process.cmdline() for process in started)
 
         os.write(terminal.fd, b"\x03")  # Ctrl-C, as a terminal sends it
         until(terminal.exited, "make to exit after Ctrl-C", 40)
@@ -145,10 +144,11 @@ def test_ctrl_c_in_the_terminal_stops_gunicorn_and_then_the_embedded_postgres(ru
 
 
 @pytest.fixture
-def serving(run_folder):
-    """The supervisor serving on a free port with a database it cannot reach (gunicorn answers
-    503 then, which is enough here); yields (its process, gunicorn's processes, its output)."""
-    env = run_env(run_folder, DATABASE_URL=UNREACHABLE_DATABASE_URL)
+def serving(run_folder, django_db_setup):
+    """The supervisor serving the test database on a free port (so it leaves every embedded
+    PostgreSQL alone); yields its process, gunicorn's master, every process it started (and
+    theirs), and a function reading its output."""
+    env = run_env(run_folder, DATABASE_URL=database_url())
     log = run_folder / "serve.log"
     with log.open("w") as output:
         supervisor = subprocess.Popen(  # noqa: S603 (the supervisor, fixed arguments)
@@ -158,40 +158,46 @@ def serving(run_folder):
             stdout=output,
             stderr=subprocess.STDOUT,
         )
+    started = []
     try:
         until(
             lambda: "Serving on" in log.read_text() or supervisor.poll() is not None,
             "Serving on",
             60,
         )
-        (master,) = psutil.Process(supervisor.pid).children()
-        yield supervisor, [master, *master.children()], log.read_text
+        assert supervisor.poll() is None, log.read_text()
+        started = psutil.Process(supervisor.pid).children(recursive=True)
+        (master,) = [p for p in started if p.ppid() == supervisor.pid and "gunicorn" in p.cmdline()]
+        assert any("db_worker" in process.cmdline() for process in started)
+        yield supervisor, master, started, log.read_text
     finally:
         if supervisor.poll() is None:
             supervisor.kill()
         supervisor.wait()
+        for process in started:
+            if leftovers([process]):
+                process.kill()
 
 
 def test_gunicorn_dying_stops_the_others_and_the_supervisor_exits_1(serving):
-    supervisor, (master, *workers), output = serving
-    assert workers
+    supervisor, master, started, output = serving
 
     master.kill()
     supervisor.wait(timeout=40)
 
     assert supervisor.returncode == 1
     assert "gunicorn ended (killed by SIGKILL): stopping the others" in output()
-    assert leftovers(workers) == []
+    assert leftovers(started) == []
 
 
-def test_sigterm_stops_gunicorn_and_the_supervisor_dies_of_it(serving):
-    supervisor, gunicorn, _ = serving
+def test_sigterm_stops_every_process_and_the_supervisor_dies_of_it(serving):
+    supervisor, _, started, _ = serving
 
     supervisor.terminate()
     supervisor.wait(timeout=40)
 
     assert supervisor.returncode == -signal.SIGTERM
-    assert leftovers(gunicorn) == []
+    assert leftovers(started) == []
 
 
 def test_a_port_in_use_is_said_in_one_line_and_nothing_starts(run_folder):
