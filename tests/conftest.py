@@ -11,6 +11,8 @@ from django.test import Client
 
 from blog.models import Post
 from tests.support.factories import PostFactory, StaffFactory, UserFactory
+from tests.support.mail import Inbox, MailServer, task_worker
+from tests.support.servers import gunicorn
 
 
 @pytest.fixture
@@ -77,3 +79,54 @@ def pytest_collection_modifyitems(items):
         )
         if transactional and "django_db_serialized_rollback" not in item.fixturenames:
             item.fixturenames.append("django_db_serialized_rollback")
+
+
+@pytest.fixture(scope="session")
+def site_url(django_db_setup, django_db_blocker):
+    """Base URL of gunicorn serving the test database for the whole session."""
+    with django_db_blocker.unblock(), gunicorn(workers=2) as server:
+        yield server.url
+
+
+@pytest.fixture(scope="session")
+def commenting_site_url(django_db_setup, django_db_blocker):
+    """Base URL of gunicorn on the test database for tests that send comments from a browser:
+    the too-fast rule is off (a browser fills the form faster than any person; the rule has its
+    own tests) and one page shows up to 1,000 comments."""
+    env = {"COMMENTS_MIN_SUBMIT_SECONDS": "0", "COMMENTS_PER_PAGE": "1000"}
+    with django_db_blocker.unblock(), gunicorn(workers=2, env=env) as server:
+        yield server.url
+
+
+@pytest.fixture(scope="session")
+def mail_server():
+    """A real SMTP server on loopback for the whole session."""
+    server = MailServer()
+    server.start()
+    yield server
+    if server.running:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def mail_worker(commenting_site_url, mail_server, django_db_blocker):
+    """The real task worker for the whole session, sending through `mail_server`, its links
+    pointing at `commenting_site_url`."""
+    env = {**mail_server.settings(), "SITE_URL": commenting_site_url}
+    with django_db_blocker.unblock(), task_worker(env) as worker:
+        yield worker
+
+
+@pytest.fixture
+def mail(mail_worker, mail_server, transactional_db):
+    """The mail the site sends during one test, through the real worker and SMTP server.
+    `mail.drain()` waits for the worker's queue to empty; it is drained at the end too, before
+    the database is flushed (a worker holding a transaction would block the flush)."""
+    mail_server.messages.clear()
+    if not mail_server.running:
+        mail_server.start()
+    inbox = Inbox(mail_server, mail_worker)
+    yield inbox
+    if not mail_server.running:
+        mail_server.start()
+    mail_worker.drain()

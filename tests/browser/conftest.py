@@ -13,7 +13,6 @@ from django.db import connections
 from playwright.sync_api import sync_playwright
 
 from tests.support.browser import PageProblems
-from tests.support.servers import gunicorn
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make
 # around it are still synchronous and safe.
@@ -52,23 +51,6 @@ def browser(django_db_setup):
         browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
-
-
-@pytest.fixture(scope="session")
-def site_url(django_db_setup, django_db_blocker):
-    """Base URL of gunicorn serving the test database for the whole session."""
-    with django_db_blocker.unblock(), gunicorn(workers=2) as server:
-        yield server.url
-
-
-@pytest.fixture(scope="session")
-def commenting_site_url(django_db_setup, django_db_blocker):
-    """Base URL of gunicorn on the test database for tests that send comments from a browser:
-    the too-fast rule is off (a browser fills the form faster than any person; the rule has its
-    own tests) and one page shows up to 1,000 comments."""
-    env = {"COMMENTS_MIN_SUBMIT_SECONDS": "0", "COMMENTS_PER_PAGE": "1000"}
-    with django_db_blocker.unblock(), gunicorn(workers=2, env=env) as server:
-        yield server.url
 
 
 @pytest.fixture

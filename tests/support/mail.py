@@ -123,3 +123,20 @@ def task_worker(env: dict[str, str]):
     finally:
         process.terminate()
         process.wait(timeout=30)
+
+
+class Inbox:
+    """What one test reads: the server's messages, and the worker to wait for."""
+
+    def __init__(self, server: MailServer, worker: TaskWorker):
+        self.server = server
+        self.worker = worker
+
+    def to(self, address: str) -> list[EmailMessage]:
+        return self.server.to(address)
+
+    def wait_for(self, address: str, count: int = 1, seconds: float = 20) -> list[EmailMessage]:
+        return self.server.wait_for(address, count, seconds)
+
+    def drain(self) -> None:
+        self.worker.drain()
