@@ -101,7 +101,7 @@ class Supervisor:
                     signal_group(group, signal.SIGKILL)
                 killed_at = now
             elif killed_at is not None and now > killed_at + 5:
-                return  # only zombies nobody reaps can outlive SIGKILL
+                return  # nothing outlives SIGKILL for long; never hang on it
             time.sleep(0.05)
 
 
@@ -111,11 +111,24 @@ def signal_group(group: int, signum: int) -> None:
 
 
 def group_exists(group: int) -> bool:
-    try:
-        os.killpg(group, 0)
-    except ProcessLookupError:
-        return False
-    return True
+    """Whether a process of the group is still alive. An orphaned worker that has ended stays a
+    zombie in its group until init reaps it, which some containers' init never does: on Linux,
+    /proc tells the living from the dead."""
+    if not Path("/proc/self/stat").exists():
+        try:
+            os.killpg(group, 0)
+        except ProcessLookupError:
+            return False
+        return True
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            # After "pid (command)": state, parent, process group, ...
+            state, _, process_group = stat.read_text().rsplit(")", 1)[1].split()[:3]
+        except (OSError, IndexError, ValueError):
+            continue  # ended while we looked
+        if int(process_group) == group and state != "Z":
+            return True
+    return False
 
 
 def port_problem(host: str, port: int) -> str | None:
