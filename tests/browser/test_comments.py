@@ -22,7 +22,7 @@ def test_reader_comments_moderator_approves_and_others_see_it_only_then(
     reader.goto(post_url)
     expect(reader.get_by_role("heading", name="Comments (0)")).to_be_visible()
     reader.get_by_label("Name").fill("Grace")
-    reader.get_by_label("Email").fill("grace@example.com")
+    reader.get_by_label("Email", exact=True).fill("grace@example.com")
     reader.get_by_label("Comment", exact=True).fill(COMMENT)
     reader.get_by_role("button", name="Post comment").click()
 

@@ -11,7 +11,7 @@ import psycopg
 import pytest
 from django.urls import reverse
 
-from comments.own_comments import OWN_COMMENTS_COOKIE
+from comments.own_comments import OWN_COMMENTS
 from ops.db_routers import PIN_COOKIE
 from tests.support.factories import PASSWORD
 from tests.support.forms import find_form
@@ -95,7 +95,7 @@ def test_a_reader_who_has_commented_reads_the_primary_others_the_lagging_replica
     assert body in writer.get(own_postgres.guide_path).text
     # The same browser without the pin reads the replica, which has not replayed it yet.
     unpinned = Reader(replica_site.url, address="127.0.2.1")
-    unpinned.cookies = {OWN_COMMENTS_COOKIE: writer.cookies[OWN_COMMENTS_COOKIE]}
+    unpinned.cookies = {OWN_COMMENTS.name: writer.cookies[OWN_COMMENTS.name]}
     from_replica = unpinned.get(own_postgres.guide_path)
     assert from_replica.status == 200
     assert "Comments (0)" in from_replica.text, "the guide's page, as the replica has it"
@@ -114,7 +114,7 @@ def test_the_replica_serves_the_comment_once_it_has_replayed_it(
     writer = comment_from(replica_site, own_postgres, "127.0.2.3", "Barbara", body)
 
     unpinned = Reader(replica_site.url, address="127.0.2.3")
-    unpinned.cookies = {OWN_COMMENTS_COOKIE: writer.cookies[OWN_COMMENTS_COOKIE]}
+    unpinned.cookies = {OWN_COMMENTS.name: writer.cookies[OWN_COMMENTS.name]}
     until(
         lambda: body in unpinned.get(own_postgres.guide_path).text,
         "the replica to replay the comment",

@@ -12,6 +12,8 @@ PRODUCTION_ENV = {
     "DJANGO_ALLOWED_HOSTS": "blog.example.com",
     "DJANGO_CSRF_TRUSTED_ORIGINS": "https://blog.example.com",
     "DATABASE_URL": "postgresql://blog:secret@db.example.com:5432/blog",
+    "DEFAULT_FROM_EMAIL": "The blog <blog@blog.example.com>",
+    "SITE_URL": "https://blog.example.com",
 }
 
 
