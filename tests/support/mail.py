@@ -7,6 +7,7 @@ through that server exactly as in production, with retries made quick.
 
 import email
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -64,11 +65,38 @@ class MailServer:
 
 
 def text_of(message: EmailMessage) -> str:
-    return message.get_body(preferencelist=("plain",)).get_content()
+    """The plain-text part, its lines ending in "\\n" (SMTP carries them as CR LF)."""
+    return message.get_body(preferencelist=("plain",)).get_content().replace("\r\n", "\n")
 
 
 def html_of(message: EmailMessage) -> str:
     return message.get_body(preferencelist=("html",)).get_content()
+
+
+def subject_of(message: EmailMessage) -> str:
+    """The subject as a mail client shows it. Django folds a non-ASCII subject onto the line
+    after "Subject:", and Python's parser keeps that fold's space in front."""
+    return str(message["Subject"]).strip()
+
+
+def link_in(message: EmailMessage, path_start: str) -> str:
+    """The one link in the message's plain text whose path starts with `path_start`."""
+    [url] = re.findall(rf"https?://\S+?{re.escape(path_start)}\S+/", text_of(message))
+    return url
+
+
+def subscribed(email_address: str, post, thread=None):
+    """A confirmed address, following `post` (or one `thread` of it): the Subscription."""
+    from django.utils import timezone
+
+    from notifications.models import Address, Subscription
+
+    now = timezone.now()
+    address, _ = Address.objects.get_or_create(
+        email=email_address,
+        defaults={"confirmation_sent_at": now, "confirmation_mailed_at": now, "confirmed_at": now},
+    )
+    return Subscription.objects.create(address=address, post=post, thread=thread, active_since=now)
 
 
 class TaskWorker:
