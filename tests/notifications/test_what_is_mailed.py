@@ -128,4 +128,3 @@ def test_replies_approved_together_make_one_mail_and_never_tell_a_writer_of_thei
     assert subject_of(to_bea) == "New reply in a discussion on “On type systems”"
     assert "Dynamic, for scripts." in text_of(to_bea)
     assert "Static, for big programs." not in text_of(to_bea)
-
