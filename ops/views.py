@@ -86,7 +86,9 @@ def resend_form(request):
         return None
     text_fields, hidden_fields = [], []
     for name, field in form_class.base_fields.items():
-        value = request.POST.get(name, "")
+        if name not in request.POST:
+            continue  # an unticked box, or a field the page did not have
+        value = request.POST[name]
         if isinstance(field.widget, forms.Textarea):
             text_fields.append({"name": name, "label": field.label, "value": value})
         else:
