@@ -153,14 +153,14 @@ def mail_new_comments(subscription: Subscription, comments: list[Comment]) -> No
 def send_notification(subscription: Subscription, *, subject, template, context) -> None:
     """A notification: plain text and HTML, with one-click unsubscribe (RFC 8058) for this
     subscription and a link that stops all mail to the address."""
-    unsubscribe_url = links.unsubscribe_url(subscription)
+    unsubscribe_url = links.UNSUBSCRIBE.url(subscription.pk)
     context = {
         **context,
         "blog_title": settings.BLOG_TITLE,
         "post": subscription.post,
         "post_url": links.absolute(subscription.post.get_absolute_url()),
         "unsubscribe_url": unsubscribe_url,
-        "stop_all_url": links.stop_all_url(subscription.address),
+        "stop_all_url": links.STOP_ALL.url(subscription.address_id),
         "thread": subscription.thread_id is not None,
     }
     send_later(

@@ -9,7 +9,6 @@ cookie and no Referer.
 from django.contrib import messages
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
-from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.decorators.cache import never_cache
@@ -111,72 +110,66 @@ class ConfirmView(View):
 
 
 @method_decorator([csrf_exempt, never_cache], name="dispatch")
-class UnsubscribeView(View):
-    """One subscription. Also the RFC 8058 one-click target of List-Unsubscribe."""
+class StopMailView(View):
+    """A link that stops mail: GET asks, with a button; POST (the button, or a mail client's
+    RFC 8058 one-click POST) stops it. The signed id in the link is the only authority."""
+
+    link: links.IdLink
 
     def get(self, request, token):
-        subscription = self.subscription(token)
-        if subscription is None:
-            return self.gone(request, token)
-        return page(
-            request,
-            title="Stop these emails",
-            text=f"Stop emailing {subscription.address.email} about {describe(subscription)}?",
-            button="Stop these emails",
-        )
+        target = self.target(token)
+        if target is None:
+            return self.not_found(request, token)
+        title, question = self.question(target)
+        return page(request, title=title, text=question, button=title)
 
     def post(self, request, token):
-        subscription = self.subscription(token)
-        if subscription is None:
-            return self.gone(request, token)
-        subscription.delete()
-        return page(
-            request,
-            title="Emails stopped",
-            text=f"We will not email {subscription.address.email} about "
-            f"{describe(subscription)} any more.",
-        )
+        target = self.target(token)
+        if target is None:
+            return self.not_found(request, token)
+        return page(request, title="Emails stopped", text=self.stop(target))
 
-    def subscription(self, token):
-        pk = links.subscription_pk(token)
-        return pk and Subscription.objects.select_related("address", "post").filter(pk=pk).first()
-
-    def gone(self, request, token):
-        if links.subscription_pk(token) is None:
+    def not_found(self, request, token):
+        if self.link.pk(token) is None:
             return page(request, title="Link not valid", text=INVALID_LINK, status=400)
         return page(request, title="Emails stopped", text="These emails were stopped already.")
 
 
-@method_decorator([csrf_exempt, never_cache], name="dispatch")
-class StopAllView(View):
+class UnsubscribeView(StopMailView):
+    """One subscription: the List-Unsubscribe link of every notification."""
+
+    link = links.UNSUBSCRIBE
+
+    def target(self, token):
+        pk = self.link.pk(token)
+        return pk and Subscription.objects.select_related("address", "post").filter(pk=pk).first()
+
+    def question(self, subscription):
+        about = describe(subscription)
+        return "Stop these emails", f"Stop emailing {subscription.address.email} about {about}?"
+
+    def stop(self, subscription):
+        subscription.delete()
+        about = describe(subscription)
+        return f"We will not email {subscription.address.email} about {about} any more."
+
+
+class StopAllView(StopMailView):
     """Every subscription of one address, and its confirmation: nothing more is sent to it."""
 
-    def get(self, request, token):
-        address = self.address(token)
-        if address is None:
-            return page(request, title="Link not valid", text=INVALID_LINK, status=400)
-        return page(
-            request,
-            title="Stop all mail",
-            text=f"Stop all mail from us to {address.email}?",
-            button="Stop all mail",
-        )
+    link = links.STOP_ALL
 
-    def post(self, request, token):
-        address = self.address(token)
-        if address is None:
-            return page(request, title="Link not valid", text=INVALID_LINK, status=400)
+    def target(self, token):
+        pk = self.link.pk(token)
+        return pk and Address.objects.filter(pk=pk).first()
+
+    def question(self, address):
+        return "Stop all mail", f"Stop all mail from us to {address.email}?"
+
+    def stop(self, address):
         address.subscriptions.all().delete()
         Address.objects.filter(pk=address.pk).update(confirmed_at=None)
-        return page(
-            request,
-            title="All mail stopped",
-            text=f"We will not email {address.email} any more, unless it asks again and confirms.",
-        )
-
-    def address(self, token):
-        pk = links.address_pk(token)
-        return pk and Address.objects.filter(pk=pk).first()
+        return f"We will not email {address.email} any more, unless it asks again and confirms."
 
 
 def describe(subscription) -> str:
@@ -184,6 +177,3 @@ def describe(subscription) -> str:
         return f"replies to a discussion on “{subscription.post.title}”"
     return f"new comments on “{subscription.post.title}”"
 
-
-def follow_url(post) -> str:
-    return reverse("notifications:follow", kwargs={"slug": post.slug})
