@@ -3,6 +3,7 @@ thing for one address, expires when it should, and needs no cookie or log-in."""
 
 import re
 from datetime import timedelta
+from unittest import mock
 from urllib.parse import urlsplit
 
 import pytest
@@ -208,3 +209,25 @@ def test_stop_all_ends_every_subscription_and_the_address_must_confirm_again(
     assert not Subscription.objects.active().filter(address=address).exists()
     [confirmation] = OutgoingMail.objects.filter(to="ada@example.com")
     assert confirmation.subject.startswith("Confirm your address")
+
+
+def test_a_mailed_confirm_link_works_for_at_least_a_day_after_it_is_mailed(browser, db):
+    """A repeat request re-sends the link in force, and the address can get no other mail for a
+    day: so a link must still work a day after any mailing, however old the confirmation is.
+    (The mail says it works for NOTIFICATIONS_CONFIRM_DAYS days.)"""
+    days = timedelta(days=settings.NOTIFICATIONS_CONFIRM_DAYS)
+    now = timezone.now()
+    # The confirmation in force was first mailed an hour short of the link's life ago, and last
+    # mailed two days ago: asking again now mails it again.
+    address = waiting_address(sent_at=now - days + timedelta(hours=1))
+    Address.objects.filter(pk=address.pk).update(confirmation_mailed_at=now - timedelta(days=2))
+    post = Subscription.objects.get().post
+    subscribe.call(email=address.email, post_id=post.pk, thread_id=None, marks=[])
+    [mail] = OutgoingMail.objects.filter(to=address.email)
+    [url] = re.findall(r"https?://\S+/mail/confirm/\S+/", mail.body_text)
+    assertContains(browser.get(path_of(url)), "Confirm my address")
+
+    # The reader opens it the same evening, 23 hours later, as the one-a-day rule lets them.
+    with mock.patch("django.utils.timezone.now", return_value=now + timedelta(hours=23)):
+        opened = browser.get(path_of(url))
+    assertContains(opened, "Confirm my address")
