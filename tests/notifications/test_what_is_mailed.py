@@ -8,7 +8,9 @@ from comments.models import Comment
 from comments.services import moderate
 from notifications.forms import token_scope
 from notifications.models import Subscription
+from notifications.tasks import announce
 from ops import form_tokens
+from ops.models import OutgoingMail
 from tests.support.comments import comment_url, form_data
 from tests.support.factories import CommentFactory, PostFactory
 from tests.support.mail import subject_of, subscribed, text_of
@@ -128,3 +130,23 @@ def test_replies_approved_together_make_one_mail_and_never_tell_a_writer_of_thei
     assert subject_of(to_bea) == "New reply in a discussion on “On type systems”"
     assert "Dynamic, for scripts." in text_of(to_bea)
     assert "Static, for big programs." not in text_of(to_bea)
+
+
+def test_a_reply_in_a_thread_whose_first_comment_was_then_marked_spam_mails_none_of_its_text(
+    db, moderator
+):
+    """Notification mail holds only what a moderator approves: once the thread's first comment
+    is marked spam, a reply approved later must not carry its writer's name (or anything of it)."""
+    post = PostFactory(title="On spam")
+    first = CommentFactory(post=post, name="Cheap pills at pills.example", email=SAM)
+    subscribed("bea@example.com", post, thread=first)
+    subscribed(FAY, post)
+    reply = CommentFactory(
+        post=post, parent=first, name="Cy", email="cy@example.com", body="Is this real?",
+        status="pending",
+    )  # fmt: skip
+    moderate(Comment.objects.filter(pk=first.pk), Comment.Status.SPAM, moderator)
+    moderate(Comment.objects.filter(pk=reply.pk), Comment.Status.APPROVED, moderator)
+    announce.call([reply.pk])  # what the worker does once the approval is committed
+    for mail in OutgoingMail.objects.all():
+        assert "pills" not in mail.body_text and "pills" not in mail.body_html, mail.to
