@@ -53,7 +53,7 @@ def start() -> None:
     print(f"Embedded PostgreSQL ready at {database_url()}")
 
 
-def stop() -> None:
+def stop(report=print) -> None:
     pgserver = _pgserver()
 
     if not (PGDATA / "postmaster.pid").exists():
@@ -61,7 +61,7 @@ def stop() -> None:
     # pgserver runs PostgreSQL as its own system user when started by root.
     user = "pgserver" if os.geteuid() == 0 else None
     pgserver.pg_ctl(["-w", "-m", "fast", "stop"], pgdata=PGDATA, user=user)
-    print("Embedded PostgreSQL stopped")
+    report("Embedded PostgreSQL stopped")
 
 
 if __name__ == "__main__":

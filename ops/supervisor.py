@@ -5,11 +5,11 @@
 It starts every command in PROCESSES (gunicorn and the task queue's worker: a new process is
 one more entry there), prints "Serving on http://HOST:PORT/" once gunicorn answers there, and
 stops them all when any of these happens: Ctrl-C (the terminal's SIGINT), SIGTERM (a service
-manager, `kill`), or one of them ending on its own. Stopping is SIGTERM to each process's group
-(gunicorn and its workers), then SIGKILL to whatever is left after STOP_SECONDS (at once on a
-second Ctrl-C); then, when the site used the embedded PostgreSQL (no DATABASE_URL), that server
-is stopped last, once nothing can still be writing to it. A port already in use is said in one
-line before anything starts.
+manager, `kill`), SIGHUP (the terminal closed), or one of them ending on its own. Stopping is
+SIGTERM to each process's group (gunicorn and its workers), then SIGKILL to whatever is left
+after STOP_SECONDS (at once on a second Ctrl-C); then, when the site used the embedded
+PostgreSQL (no DATABASE_URL), that server is stopped last, once nothing can still be writing to
+it. A port already in use is said in one line before anything starts.
 
 Each process runs in a process group of its own, so the terminal's Ctrl-C reaches this
 supervisor alone and the stop happens in that order, whatever each program does with SIGINT.
@@ -47,6 +47,7 @@ PROCESSES = {
     # The task queue's worker (django-tasks-db): sends the mail the site queues (ops/mail.py).
     "worker": [sys.executable, "manage.py", "db_worker"],
 }  # fmt: skip
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 STOP_SECONDS = 25  # gunicorn's graceful_timeout (20 s) for requests in flight, and a margin
 HEALTH_PATH = "/healthz"  # any HTTP answer there means gunicorn serves
 
@@ -96,13 +97,29 @@ class Supervisor:
             now = time.monotonic()
             if killed_at is None and (self.hurry or now > deadline):
                 names = ", ".join(n for n, p in self.running.items() if p.pid in alive)
-                print(f"Killing what is left of {names}", file=sys.stderr, flush=True)
+                say(f"Killing what is left of {names}")
                 for group in alive:
                     signal_group(group, signal.SIGKILL)
                 killed_at = now
             elif killed_at is not None and now > killed_at + 5:
                 return  # nothing outlives SIGKILL for long; never hang on it
             time.sleep(0.05)
+
+
+def say(line: str, stream=None) -> None:
+    """Print a line; a terminal that was closed (SIGHUP) must not stop the stopping."""
+    with contextlib.suppress(OSError):
+        print(line, file=stream or sys.stderr, flush=True)
+
+
+def hung_up(terminal: int) -> bool:
+    """Whether our terminal was closed. The kernel sends SIGHUP to the terminal's session leader
+    only: under `make run` that is make, which then waits for us without passing it on."""
+    try:
+        os.tcgetpgrp(terminal)
+    except OSError:
+        return True
+    return False
 
 
 def signal_group(group: int, signum: int) -> None:
@@ -170,12 +187,12 @@ def main() -> int:
     port = int(os.environ.get("PORT", "8000"))
     embedded = not os.environ.get("DATABASE_URL")  # as config/settings.py decides
     supervisor = Supervisor(PROCESSES)
-    signal.signal(signal.SIGINT, supervisor.on_signal)
-    signal.signal(signal.SIGTERM, supervisor.on_signal)
+    for signum in STOP_SIGNALS:
+        signal.signal(signum, supervisor.on_signal)
 
     problem = port_problem(host, port)
     if problem:
-        print(problem, file=sys.stderr)
+        say(problem)
         return 1
     status = 0
     try:
@@ -184,23 +201,30 @@ def main() -> int:
         if supervisor.stop_signal is None:
             supervisor.start()
         announced = False
+        # The terminal we were started from, if it is our controlling one: we watch it close.
+        terminal = sys.stdin.fileno() if sys.stdin and sys.stdin.isatty() else None
+        if terminal is not None and hung_up(terminal):
+            terminal = None
         while supervisor.stop_signal is None:
+            if terminal is not None and hung_up(terminal):
+                supervisor.stop_signal = signal.SIGHUP
+                break
             ended = supervisor.ended()
             if ended:
-                print(f"{ended}: stopping the others", file=sys.stderr, flush=True)
+                say(f"{ended}: stopping the others")
                 status = 1
                 break
             if not announced and answers(host, port):
                 stops = "the site and the embedded database" if embedded else "the site"
-                print(f"Serving on http://{host}:{port}/ (Ctrl-C stops {stops})", flush=True)
+                say(f"Serving on http://{host}:{port}/ (Ctrl-C stops {stops})", sys.stdout)
                 announced = True
             time.sleep(0.1)
         if supervisor.stop_signal is not None:
-            print("Stopping...", file=sys.stderr, flush=True)
+            say("Stopping...")
     finally:
         supervisor.stop()
         if embedded:
-            embedded_postgres.stop()
+            embedded_postgres.stop(report=say)
     if supervisor.stop_signal is not None:
         # Die of the signal, as a program that did not catch it would: the shell and make
         # then know the run was interrupted.

@@ -190,14 +190,43 @@ def test_gunicorn_dying_stops_the_others_and_the_supervisor_exits_1(serving):
     assert leftovers(started) == []
 
 
-def test_sigterm_stops_every_process_and_the_supervisor_dies_of_it(serving):
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP], ids=["SIGTERM", "SIGHUP"])
+def test_sigterm_or_a_closed_terminal_stops_every_process_and_the_supervisor_dies_of_it(
+    signum, serving
+):
     supervisor, _, started, _ = serving
 
-    supervisor.terminate()
+    supervisor.send_signal(signum)
     supervisor.wait(timeout=40)
 
-    assert supervisor.returncode == -signal.SIGTERM
+    assert supervisor.returncode == -signum
     assert leftovers(started) == []
+
+
+def test_closing_the_terminal_stops_every_process_even_under_make(run_folder, django_db_setup):
+    """The kernel tells only the session leader (make), which waits for its command without
+    passing the signal on: the supervisor notices its terminal is gone by itself."""
+    makefile, log = run_folder / "Makefile", run_folder / "serve.log"
+    # Its processes log to a file: none of them must stop for failing to write to the terminal.
+    makefile.write_text(f"serve:\n\t{sys.executable} -m ops.supervisor 2>{log}\n")
+    env = run_env(run_folder, DATABASE_URL=database_url())
+    terminal = Terminal(["make", "-s", "-f", str(makefile), "serve"], env)
+    started = []
+    try:
+        until(lambda: terminal.shows("Serving on") or terminal.exited(), "Serving on", 60)
+        started = psutil.Process(terminal.pid).children(recursive=True)
+        assert any("gunicorn" in process.cmdline() for process in started), terminal.text()
+
+        os.close(terminal.fd)  # the terminal window closes
+        until(lambda: not leftovers(started), "every process to stop", 40)
+
+        assert "Stopping..." in log.read_text()
+        assert "ended" not in log.read_text()  # not stopped by a process that failed
+    finally:
+        for process in started:
+            if leftovers([process]):
+                process.kill()
+        os.waitpid(terminal.pid, 0)
 
 
 def test_a_port_in_use_is_said_in_one_line_and_nothing_starts(run_folder):
