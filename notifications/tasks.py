@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import ngettext
 from django_tasks import task
 
 from blog.models import Post
@@ -47,10 +48,13 @@ def subscribe(email: str, post_id: int, thread_id: int | None, marks: list[int])
 
 
 def mail_confirmation(address: Address, now) -> None:
-    """At most one confirmation mail a day; within its life a link is mailed again unchanged."""
+    """At most one confirmation mail a day. A link is mailed again unchanged while it has more
+    than that day to live (so it outlives the wait for the next one); otherwise a new one."""
     if address.confirmation_mailed_at and now - address.confirmation_mailed_at < ONE_DAY:
         return
-    if address.confirmation_sent_at is None or now > links.confirmation_expires_at(address):
+    if address.confirmation_sent_at is None or now + ONE_DAY > links.confirmation_expires_at(
+        address
+    ):
         address.confirmation_sent_at = now
     address.confirmation_mailed_at = now
     address.save(update_fields=["confirmation_sent_at", "confirmation_mailed_at"])
@@ -82,9 +86,11 @@ def announce(comment_ids: list[int]) -> None:
     """Mail about comments just published together: to each writer who asked, that theirs is
     published; to everyone following their thread or their post, the new comments, one mail per
     subscription however many comments it gets, and never a writer's own comment."""
+    # A reply whose thread is not shown (its first comment withdrawn) is not shown either.
+    shown = Q(parent=None) | Q(parent__status=Comment.Status.APPROVED)
     comments = list(
         Comment.objects.approved()
-        .filter(pk__in=comment_ids)
+        .filter(shown, pk__in=comment_ids)
         .select_related("post", "parent")
         .order_by("created_at", "pk")
     )
@@ -135,12 +141,13 @@ def mail_published(comment: Comment) -> None:
 
 def mail_new_comments(subscription: Subscription, comments: list[Comment]) -> None:
     title = subscription.post.title
+    count = "A new" if len(comments) == 1 else f"{len(comments)} new"
     if subscription.thread_id:
-        noun = "reply" if len(comments) == 1 else f"{len(comments)} replies"
-        subject = f"New {noun} in a discussion on “{title}”"
+        noun = ngettext("reply", "replies", len(comments))
+        subject = f"{count} {noun} in a discussion on “{title}”"
     else:
-        noun = "comment" if len(comments) == 1 else f"{len(comments)} comments"
-        subject = f"New {noun} on “{title}”"
+        noun = ngettext("comment", "comments", len(comments))
+        subject = f"{count} {noun} on “{title}”"
     items = [(c, links.absolute(c.get_absolute_url())) for c in comments]
     send_notification(
         subscription,

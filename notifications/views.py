@@ -6,6 +6,7 @@ are CSRF-exempt: the RFC 8058 one-click unsubscribe POST comes from a mail provi
 cookie and no Referer.
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
@@ -61,10 +62,11 @@ class FollowView(View):
                 marks=CONFIRMED_ADDRESSES.ids(request),
             )
         except services.TooManyRequests:
+            minutes = settings.NOTIFICATIONS_REQUEST_WINDOW_SECONDS // 60
             form.add_error(
                 None,
                 "Too many requests for mail from this address or this connection in the last "
-                "hour. Please try again later.",
+                f"{minutes} minutes. Please try again later.",
             )
             return self.show_form(request, post, form, status=429)
         messages.success(request, FOLLOW_ANSWER)
@@ -75,7 +77,7 @@ class FollowView(View):
             request, "notifications/follow.html", {"post": post, "form": form}, status=status
         )
         if status == 429:
-            response["Retry-After"] = "3600"
+            response["Retry-After"] = str(settings.NOTIFICATIONS_REQUEST_WINDOW_SECONDS)
         return response
 
 
@@ -176,4 +178,3 @@ def describe(subscription) -> str:
     if subscription.thread_id:
         return f"replies to a discussion on “{subscription.post.title}”"
     return f"new comments on “{subscription.post.title}”"
-

@@ -91,7 +91,7 @@ def test_a_commenter_confirms_hears_of_approval_and_replies_and_unsubscribes_in_
     # Approved, the reply reaches A in one mail with B's text, in plain text and HTML.
     approve_in_admin(admin, site, reply)
     *_, news = mail.wait_for(READER_A, 3)
-    assert "New reply" in news["Subject"]
+    assert "A new reply in a discussion" in news["Subject"]
     assert "Bea wrote in reply to Ada" in text_of(news)
     assert "Start with *linear algebra*." in text_of(news)
     assert "<em>linear algebra</em>" in html_of(news)

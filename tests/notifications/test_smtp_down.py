@@ -60,7 +60,7 @@ def test_comments_are_accepted_while_smtp_is_down_and_the_mail_goes_out_once_it_
         [confirmation] = mail.wait_for(writer, seconds=10)
         assert subject_of(confirmation).startswith("Confirm your address")
     [news] = mail.wait_for(FOLLOWER, seconds=10)
-    assert subject_of(news) == "New 3 comments on “On outages”"
+    assert subject_of(news) == "3 new comments on “On outages”"
     for n in range(3):
         assert f"Comment {n} while mail is down" in text_of(news)
     mail.drain()

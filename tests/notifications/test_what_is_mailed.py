@@ -122,12 +122,12 @@ def test_replies_approved_together_make_one_mail_and_never_tell_a_writer_of_thei
     [to_bea] = mail.wait_for("bea@example.com")
     mail.drain()
     assert len(mail.to(ADA)) == 1 and len(mail.to("bea@example.com")) == 1
-    assert subject_of(to_ada) == "New 2 replies in a discussion on “On type systems”"
+    assert subject_of(to_ada) == "2 new replies in a discussion on “On type systems”"
     text = text_of(to_ada)
     assert "Bea wrote in reply to Ada:\n\nStatic, for big programs." in text
     assert "Cy wrote in reply to Ada:\n\nDynamic, for scripts." in text
     assert text.index("Static, for big") < text.index("Dynamic, for scripts")
-    assert subject_of(to_bea) == "New reply in a discussion on “On type systems”"
+    assert subject_of(to_bea) == "A new reply in a discussion on “On type systems”"
     assert "Dynamic, for scripts." in text_of(to_bea)
     assert "Static, for big programs." not in text_of(to_bea)
 
