@@ -66,3 +66,17 @@ def page(context):
     page.set_default_timeout(15_000)
     page.problems = PageProblems(page)
     return page
+
+
+@pytest.fixture
+def people(browser, transactional_db):
+    """`people(n)`: pages of n browsers of their own (separate cookies), closed after the test."""
+    contexts = []
+
+    def open_pages(count: int):
+        contexts.extend(browser.new_context() for _ in range(count))
+        return [context.new_page() for context in contexts[-count:]]
+
+    yield open_pages
+    for context in contexts:
+        context.close()

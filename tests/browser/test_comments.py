@@ -11,13 +11,11 @@ COMMENT = "Thank you for the roadmap: the part on *Kaggle* helped me."
 
 
 def test_reader_comments_moderator_approves_and_others_see_it_only_then(
-    browser, commenting_site_url, transactional_db, moderator
+    people, commenting_site_url, moderator
 ):
     site = commenting_site_url
-    post = PostFactory(title="Becoming an ML engineer")
-    post_url = site + post.get_absolute_url()
-    contexts = [browser.new_context() for _ in range(3)]
-    reader, someone_else, admin = (context.new_page() for context in contexts)
+    post_url = site + PostFactory(title="Becoming an ML engineer").get_absolute_url()
+    reader, someone_else, admin = people(3)
 
     reader.goto(post_url)
     expect(reader.get_by_role("heading", name="Comments (0)")).to_be_visible()
@@ -51,5 +49,3 @@ def test_reader_comments_moderator_approves_and_others_see_it_only_then(
     expect(shown.locator("em")).to_have_text("Kaggle")
     reader.reload()
     expect(reader.locator(f"#comment-{comment.pk}")).not_to_contain_text("Awaiting moderation")
-    for context in contexts:
-        context.close()

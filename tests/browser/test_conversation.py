@@ -46,13 +46,11 @@ def approve_in_admin(admin, site, comment):
 
 
 def test_a_commenter_confirms_hears_of_approval_and_replies_and_unsubscribes_in_one_click(
-    browser, commenting_site_url, mail, moderator
+    people, commenting_site_url, mail, moderator
 ):
     site = commenting_site_url
-    post = PostFactory(title="Becoming an ML engineer")
-    post_url = site + post.get_absolute_url()
-    contexts = [browser.new_context() for _ in range(4)]
-    reader_a, reader_b, reader_c, admin = (context.new_page() for context in contexts)
+    post_url = site + PostFactory(title="On learning paths").get_absolute_url()
+    reader_a, reader_b, reader_c, admin = people(4)
     log_in_to_admin(admin, site, moderator)
 
     # A comments and asks for mail: one confirmation, holding nothing A typed.
@@ -111,5 +109,3 @@ def test_a_commenter_confirms_hears_of_approval_and_replies_and_unsubscribes_in_
     mail.drain()
     assert len(mail.to(READER_A)) == 3
     assert mail.to("bea@example.com") == []  # B never asked for mail
-    for context in contexts:
-        context.close()
