@@ -13,8 +13,11 @@ is private and always checked with the site.
 
 import hashlib
 
+from django.db.models import Min
+from django.db.models.functions import Now
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 
+from blog.models import Post
 from ops import form_tokens
 from ops.release import release
 
@@ -41,6 +44,17 @@ def post_page_version(post) -> str:
 def listing_page_version(listing_version: str) -> str:
     """The home page's version: the published posts it lists."""
     return version(listing_version)
+
+
+def next_scheduled_publication():
+    """When the next scheduled post comes due (None if none is scheduled): every public page may
+    change then with no write, so the page cache (ops/page_cache.py, PAGE_CACHE_NEXT_CHANGE)
+    keeps nothing past it. Read from the primary: it is asked right after a change."""
+    return (
+        Post.objects.using("default")
+        .filter(status=Post.Status.PUBLISHED, published_at__gt=Now())
+        .aggregate(next=Min("published_at"))["next"]
+    )
 
 
 def weak_etag(page_version: str) -> str:

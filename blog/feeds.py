@@ -3,9 +3,12 @@
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.urls import reverse_lazy
+from django.utils.cache import patch_cache_control
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 
+from blog.caching import SHARED_CACHE_CONTROL
 from blog.models import Post
+from ops.page_cache import shareable
 
 FEED_LENGTH = 20
 
@@ -32,9 +35,15 @@ class AtomWithContent(Atom1Feed):
         handler.addQuickElement("content", item["content_html"], {"type": "html"})
 
 
+@shareable
 class PostsFeed(Feed):
     feed_type = RssWithContent
     link = reverse_lazy("blog:post-list")
+
+    def __call__(self, request, *args, **kwargs):
+        response = super().__call__(request, *args, **kwargs)
+        patch_cache_control(response, **SHARED_CACHE_CONTROL)  # the same for every reader
+        return response
 
     def title(self):
         return settings.BLOG_TITLE

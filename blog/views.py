@@ -4,8 +4,10 @@ from blog.caching import ConditionalPageMixin, listing_page_version, post_page_v
 from blog.forms import SearchForm
 from blog.models import Post
 from blog.search import search_posts
+from ops.page_cache import object_id, page_number, shareable
 
 
+@shareable(page=page_number())
 class PostListView(ConditionalPageMixin, ListView):
     # Built once: published() compares with PostgreSQL's clock when each query runs.
     queryset = Post.objects.published().select_related("author")
@@ -15,6 +17,7 @@ class PostListView(ConditionalPageMixin, ListView):
         return listing_page_version(Post.objects.listing_version().get())
 
 
+@shareable(comment_page=page_number(), reply_to=object_id)
 class PostDetailView(ConditionalPageMixin, DetailView):
     """The post page. Other apps extend it through templates (template tags) or by subclassing
     it, as the comments app does to take its form on this page (FormMixin with DetailView)."""

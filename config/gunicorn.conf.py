@@ -27,3 +27,10 @@ accesslog = None
 logconfig_dict = logging_config(
     loggers={"gunicorn.error": {"handlers": ["console"], "level": "INFO", "propagate": False}}
 )
+
+
+def post_worker_init(worker):
+    """Each worker LISTENs for changes before its first request (ops/page_cache.py)."""
+    start = getattr(worker.wsgi, "start", None)
+    if start is not None:
+        start()

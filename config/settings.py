@@ -343,6 +343,17 @@ if SECURE:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
 
+# The page cache (ops/page_cache.py): whole pages for readers without cookies, in each worker's
+# memory, emptied by PostgreSQL's NOTIFY on PAGE_CACHE_CHANNEL whenever anything public changes.
+# PAGE_CACHE=off turns it off. PAGE_CACHE_NEXT_CHANGE names the function telling when the next
+# scheduled post comes due: nothing cached outlives it. PAGE_CACHE_WORKER_HEADER (tests) adds
+# X-Page-Cache: hit|miss|pass; pid=<worker>.
+PAGE_CACHE = env_flag("PAGE_CACHE", default=True)
+PAGE_CACHE_MAX_BYTES = int(os.environ.get("PAGE_CACHE_MAX_BYTES", 32 * 1024 * 1024))
+PAGE_CACHE_CHANNEL = "page_cache"
+PAGE_CACHE_NEXT_CHANGE = "blog.caching.next_scheduled_publication"
+PAGE_CACHE_WORKER_HEADER = env_flag("PAGE_CACHE_WORKER_HEADER")
+
 # On stderr (ops/logs.py): readable lines on a terminal, otherwise one JSON object per line
 # (DJANGO_LOG_FORMAT=text|json chooses); a line per request from the "access" logger,
 # tracebacks inside their error's line. django.request keeps only errors: the access line

@@ -1,4 +1,3 @@
-from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 
 from ops import views
@@ -7,6 +6,6 @@ app_name = "ops"
 
 urlpatterns = [
     path("healthz", views.health, name="health"),
-    path("sitemap.xml", sitemap, {"sitemaps": views.site_sitemaps()}, name="sitemap"),
+    path("sitemap.xml", views.sitemap, {"sitemaps": views.site_sitemaps()}, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots-txt"),
 ]

@@ -1,0 +1,615 @@
+"""Whole pages for readers without cookies, answered from each worker's memory before Django runs.
+
+A WSGI wrapper around Django's application (config/wsgi.py). A GET or HEAD that carries no
+cookie and no Authorization, for a view that opted in (`shareable(...)`), is looked up by its
+key; a hit is answered from memory without building an HttpRequest (304 when If-None-Match
+matches the stored ETag), anything else goes to Django. Only a 200 that is
+`Cache-Control: public` and sets no cookie is stored. Everything else, and every request with a
+cookie, goes through Django as before.
+
+The key is what the page depends on: the host and scheme as Django validates them
+(ALLOWED_HOSTS, SECURE_PROXY_SSL_HEADER: a host Django would refuse is never looked up nor
+stored), the path, the query parameters the view reads (each normalised by the view's own
+function; any other parameter is dropped, and Django is given the canonical query too, so it
+renders exactly the page stored), and the form tokens' period.
+
+Invalidation: PostgreSQL NOTIFYs the channel PAGE_CACHE_CHANNEL when anything public changes
+(blog migration 0005); each worker LISTENs on a connection of its own, in a thread, and empties
+its whole cache on a message. Everything rather than per page: a post's change shows on its page,
+its neighbours' links, the home pages, the feeds and the sitemap, a comment's on its page and the
+feeds; writes are rare next to reads, and a page that had to name what it depends on would be
+the one that is wrongly kept. While the listener is not connected (and for up to a second after
+the connection is lost: the heartbeat) nothing is served from memory nor stored. A render begun
+before a change is not stored after it (a generation number). Nothing outlives the next
+scheduled publication (PAGE_CACHE_NEXT_CHANGE, asked again after each message).
+
+Forms on cached pages carry a fresh token per request: while a page is rendered to be stored,
+`ops.form_tokens.issue` writes a placeholder naming the token's scope, and every answer (hit or
+miss) has it replaced by a token signed at that moment.
+"""
+
+import contextlib
+import contextvars
+import gzip
+import logging
+import os
+import threading
+import time
+import zlib
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from urllib.parse import parse_qsl, urlencode
+
+import brotli
+import psycopg
+from django.conf import settings
+from django.db import connections
+from django.http.request import split_domain_port, validate_host
+from django.urls import Resolver404, get_resolver
+from django.utils.module_loading import import_string
+
+from ops import form_tokens
+from ops.logs import access_logger
+
+logger = logging.getLogger(__name__)
+
+HOP_BY_HOP = {"content-length", "date", "server", "connection"}
+# Entries whose key has a query (comment pages, replies) share at most this part of the memory,
+# so that no stream of query strings can push the plain pages out.
+QUERY_SHARE = 0.25
+# How many paths' view look-ups are remembered before the memo starts again.
+RESOLVED_PATHS = 10_000
+
+
+# --- what a view declares ---------------------------------------------------------------------
+
+
+def page_number(maximum: int = 1000):
+    """A page number parameter: a whole number from 2 to `maximum` (larger ones are `maximum`);
+    anything else means the first page and is dropped."""
+
+    def normalise(value: str) -> str | None:
+        try:
+            number = int(value)
+        except ValueError:
+            return None
+        return str(min(number, maximum)) if number > 1 else None
+
+    return normalise
+
+
+def object_id(value: str) -> str | None:
+    """A positive database id, or nothing."""
+    try:
+        number = int(value)
+    except ValueError:
+        return None
+    return str(number) if 0 < number < 2**63 else None
+
+
+@dataclass(frozen=True)
+class Shareable:
+    params: dict = field(default_factory=dict)
+
+
+def shareable(view=None, **params):
+    """Let the page cache store this view's pages for readers without cookies. `params` names the
+    query parameters the view reads, each with its normalising function (page_number(),
+    object_id); any other parameter is dropped from the key and from what Django sees.
+
+    Works on a function view, a view class (before as_view()) or a callable object (a Feed)."""
+
+    def mark(target):
+        target.page_cache = Shareable(params)
+        return target
+
+    return mark(view) if view is not None else mark
+
+
+def _shareable_of(view) -> Shareable | None:
+    found = getattr(view, "page_cache", None)
+    if found is None:
+        found = getattr(getattr(view, "view_class", None), "page_cache", None)
+    return found if isinstance(found, Shareable) else None
+
+
+# --- placeholders for form tokens -------------------------------------------------------------
+
+_rendering_for_cache = contextvars.ContextVar("page_cache_rendering", default=False)
+PLACEHOLDER_START, PLACEHOLDER_END = b"__page_cache_token_", b"__"
+
+
+def token_placeholder(scope: str) -> str | None:
+    """While a page is rendered to be stored, the placeholder to write instead of a token of
+    `scope` for an anonymous reader (ops.form_tokens.issue asks); otherwise None."""
+    if not _rendering_for_cache.get():
+        return None
+    return (PLACEHOLDER_START + scope.encode().hex().encode() + PLACEHOLDER_END).decode()
+
+
+def _split_placeholders(body: bytes) -> list:
+    """The body as [bytes, scope, bytes, scope, ..., bytes]."""
+    parts, start = [], 0
+    while (found := body.find(PLACEHOLDER_START, start)) != -1:
+        end = body.find(PLACEHOLDER_END, found + len(PLACEHOLDER_START))
+        if end == -1:
+            break
+        parts.append(body[start:found])
+        parts.append(bytes.fromhex(body[found + len(PLACEHOLDER_START) : end].decode()).decode())
+        start = end + len(PLACEHOLDER_END)
+    parts.append(body[start:])
+    return parts
+
+
+def _fresh_tokens(parts: list) -> list[bytes]:
+    return [
+        part if index % 2 == 0 else form_tokens.issue(part).encode()
+        for index, part in enumerate(parts)
+    ]
+
+
+# --- entries ----------------------------------------------------------------------------------
+
+
+def _raw_deflate(data: bytes, final: bool) -> bytes:
+    compressor = zlib.compressobj(6, zlib.DEFLATED, -15)
+    return compressor.compress(data) + compressor.flush(
+        zlib.Z_FINISH if final else zlib.Z_FULL_FLUSH
+    )
+
+
+GZIP_HEADER = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"
+
+
+@dataclass
+class Entry:
+    headers: list  # (name, value) without Content-Length
+    etag: str | None
+    parts: list  # body split at token placeholders
+    gzip_parts: list  # each even part raw-deflated, joinable with fresh tokens
+    brotli_body: bytes | None  # only for bodies without tokens
+    gzip_body: bytes | None
+    size: int
+    has_query: bool
+
+    @classmethod
+    def build(cls, headers, parts: list, has_query: bool) -> "Entry":
+        body = parts[0]
+        etag = next((value for name, value in headers if name.lower() == "etag"), None)
+        vary = [value for name, value in headers if name.lower() == "vary"]
+        headers = [(n, v) for n, v in headers if n.lower() not in HOP_BY_HOP | {"vary"}]
+        headers.append(("Vary", ", ".join([*vary, "Accept-Encoding"])))
+        if len(parts) == 1:
+            gzip_parts = []
+            gzip_body = gzip.compress(body, 6, mtime=0)
+            brotli_body = brotli.compress(body, quality=9)
+        else:
+            last = len(parts) - 1
+            gzip_parts = [
+                _raw_deflate(part, index == last) if index % 2 == 0 else None
+                for index, part in enumerate(parts)
+            ]
+            gzip_body = brotli_body = None
+        size = (
+            sum(len(part) for part in parts[::2])
+            + len(gzip_body or b"")
+            + len(brotli_body or b"")
+            + sum(len(part or b"") for part in gzip_parts)
+            + sum(len(n) + len(v) for n, v in headers)
+            + 512
+        )
+        return cls(headers, etag, parts, gzip_parts, brotli_body, gzip_body, size, has_query)
+
+    def body(self, encoding: str) -> bytes:
+        if encoding == "br":
+            return self.brotli_body
+        if encoding == "gzip" and self.gzip_body is not None:
+            return self.gzip_body
+        if len(self.parts) == 1:
+            return self.parts[0]
+        tokens = _fresh_tokens(self.parts)
+        if encoding != "gzip":
+            return b"".join(tokens)
+        chunks, crc, length = [GZIP_HEADER], 0, 0
+        for index, part in enumerate(tokens):
+            crc = zlib.crc32(part, crc)
+            length += len(part)
+            chunks.append(
+                self.gzip_parts[index] if index % 2 == 0 else _raw_deflate(part, final=False)
+            )
+        chunks.append(crc.to_bytes(4, "little") + (length & 0xFFFFFFFF).to_bytes(4, "little"))
+        return b"".join(chunks)
+
+
+class Store:
+    """Two LRU lists bounded in bytes: plain pages, and pages with a query (a QUERY_SHARE of
+    the bytes at most)."""
+
+    def __init__(self, max_bytes: int):
+        self.max_bytes = max_bytes
+        self.lock = threading.Lock()
+        self.clear()
+
+    def clear(self):
+        self.segments = {False: OrderedDict(), True: OrderedDict()}
+        self.sizes = {False: 0, True: 0}
+
+    def get(self, key, has_query):
+        entries = self.segments[has_query]
+        entry = entries.get(key)
+        if entry is not None:
+            with contextlib.suppress(KeyError):  # emptied meanwhile
+                entries.move_to_end(key)
+        return entry
+
+    def put(self, key, entry: Entry):
+        limit = self.max_bytes * (QUERY_SHARE if entry.has_query else 1 - QUERY_SHARE)
+        if entry.size > limit:
+            return
+        # The caller holds self.lock.
+        entries, has_query = self.segments[entry.has_query], entry.has_query
+        old = entries.pop(key, None)
+        if old is not None:
+            self.sizes[has_query] -= old.size
+        entries[key] = entry
+        self.sizes[has_query] += entry.size
+        while self.sizes[has_query] > limit:
+            _, evicted = entries.popitem(last=False)
+            self.sizes[has_query] -= evicted.size
+
+    @property
+    def size(self):
+        return self.sizes[False] + self.sizes[True]
+
+
+# --- the listener -----------------------------------------------------------------------------
+
+
+def listen_conninfo() -> dict:
+    """Where to LISTEN: the default (primary) database, directly (not through a transaction
+    pooler: LISTEN lasts as long as the session)."""
+    params = connections["default"].get_connection_params()
+    keep = {"dbname", "user", "password", "host", "port", "sslmode", "options"}
+    return {name: value for name, value in params.items() if name in keep and value}
+
+
+class Listener(threading.Thread):
+    """LISTENs for changes; empties the cache on each, and whenever the connection is lost."""
+
+    HEARTBEAT_SECONDS = 1.0
+    RETRY_SECONDS = 0.5
+
+    def __init__(self, cache: "PageCache"):
+        super().__init__(name="page-cache-listener", daemon=True)
+        self.cache = cache
+        self.connection = None
+        self.stopping = threading.Event()
+
+    def run(self):
+        while not self.stopping.is_set():
+            try:
+                self.listen()
+            except Exception as error:  # noqa: BLE001 (any failure means: stop serving, retry)
+                if self.cache.listening:
+                    logger.warning("page cache: not listening (%s); serving from Django", error)
+                self.cache.stop_serving()
+            finally:
+                if self.connection is not None:
+                    self.connection.close()
+                    self.connection = None
+            self.stopping.wait(self.RETRY_SECONDS)
+
+    def listen(self):
+        self.connection = psycopg.connect(
+            **listen_conninfo(), autocommit=True, connect_timeout=5, application_name="page-cache"
+        )
+        self.connection.execute(f"LISTEN {self.cache.channel}")
+        # Anything committed before LISTEN took effect is in no message: start empty.
+        self.cache.changed()
+        self.cache.listening = True
+        logger.info("page cache: listening on %s", self.cache.channel)
+        while not self.stopping.is_set():
+            timeout = self.HEARTBEAT_SECONDS
+            if self.cache.valid_until is not None:
+                timeout = max(0.0, min(timeout, self.cache.valid_until - time.time()))
+            changed = False
+            for _ in self.connection.notifies(timeout=timeout, stop_after=1):
+                changed = True
+            if changed:  # one flush for every message already here
+                for _ in self.connection.notifies(timeout=0.0):
+                    pass
+            if changed or self.cache.expired():
+                self.cache.changed()
+            else:
+                self.connection.execute("SELECT 1")  # the heartbeat: a lost connection raises
+
+
+# --- the WSGI application ---------------------------------------------------------------------
+
+
+class PageCache:
+    """Wraps a WSGI application; see the module's docstring."""
+
+    def __init__(self, application, enabled=None, max_bytes=None):
+        self.application = application
+        self.enabled = settings.PAGE_CACHE if enabled is None else enabled
+        self.store = Store(settings.PAGE_CACHE_MAX_BYTES if max_bytes is None else max_bytes)
+        self.channel = settings.PAGE_CACHE_CHANNEL
+        self.worker_header = settings.PAGE_CACHE_WORKER_HEADER
+        self.generation = 0
+        self.listening = False
+        self.valid_until = None  # the next scheduled change, as a time.time()
+        self.quiet_until = 0.0  # no store before then (a replica replaying the change)
+        self.listener = None
+        self.started_in = None
+        self.resolved: dict = {}
+        self.state_lock = threading.Lock()
+
+    # Listening
+
+    def start(self):
+        """Start listening in this process (gunicorn's post_worker_init, or the first request)."""
+        if not self.enabled or self.started_in == os.getpid():
+            return
+        with self.state_lock:
+            if self.started_in == os.getpid():
+                return
+            self.started_in = os.getpid()
+            self.listening = False
+            self.store.clear()
+            self.listener = Listener(self)
+            self.listener.start()
+
+    def stop(self):
+        if self.listener is not None:
+            self.listener.stopping.set()
+            self.listener.join(timeout=5)
+        self.stop_serving()
+        self.started_in = None
+
+    def stop_serving(self):
+        self.listening = False
+        self.changed(ask_schedule=False)
+
+    def changed(self, ask_schedule=True):
+        """Something public changed (or may have): forget every page."""
+        with self.store.lock:
+            self.generation += 1
+            self.store.clear()
+        if settings.DATABASES.get("replica"):
+            # Pages rendered now may read a replica that has not replayed the change yet.
+            self.quiet_until = time.monotonic() + settings.DATABASE_REPLICA_PIN_SECONDS
+        if ask_schedule:
+            self.valid_until = self.next_change()
+
+    def next_change(self) -> float | None:
+        path = settings.PAGE_CACHE_NEXT_CHANGE
+        if not path:
+            return None
+        try:
+            when = import_string(path)()
+        finally:
+            connections.close_all()  # this thread's own: none kept open
+        if when is None:
+            return None
+        # Never in the past, should PostgreSQL's clock lag ours: asked again shortly.
+        return max(when.timestamp(), time.time() + 0.05)
+
+    def expired(self) -> bool:
+        return self.valid_until is not None and time.time() >= self.valid_until
+
+    def serving(self) -> bool:
+        return self.listening and not self.expired()
+
+    # Requests
+
+    def __call__(self, environ, start_response):
+        if not self.enabled:
+            return self.application(environ, start_response)
+        if self.started_in != os.getpid():
+            self.start()
+        key = self.key(environ)
+        if key is None:
+            return self.application(environ, start_response)
+        started = time.perf_counter()
+        has_query = bool(key[-2])
+        if self.serving():
+            entry = self.store.get(key, has_query)
+            if entry is not None:
+                return self.answer(entry, environ, start_response, started, "hit")
+        return self.miss(key, has_query, environ, start_response, started)
+
+    def key(self, environ):
+        """The page's key, or None when the request is not the page cache's to answer."""
+        if environ["REQUEST_METHOD"] not in ("GET", "HEAD"):
+            return None
+        if environ.get("HTTP_COOKIE") or "HTTP_AUTHORIZATION" in environ:
+            return None
+        try:
+            path = environ.get("PATH_INFO", "").encode("latin-1").decode()
+        except UnicodeError:
+            return None
+        view = self.view_for(path)
+        if view is None:
+            return None
+        host = self.host(environ)
+        if host is None:
+            return None
+        query = []
+        for name, value in parse_qsl(environ.get("QUERY_STRING", ""), keep_blank_values=True):
+            if name in view.params:
+                query = [item for item in query if item[0] != name]  # the last one counts
+                normalised = view.params[name](value)
+                if normalised is not None:
+                    query.append((name, normalised))
+        canonical = urlencode(sorted(query))
+        # Django renders exactly the page stored under this key.
+        environ["QUERY_STRING"] = canonical
+        scheme = self.scheme(environ)
+        return (scheme, host, environ.get("SCRIPT_NAME", ""), path, canonical, form_tokens.period())
+
+    def view_for(self, path) -> Shareable | None:
+        try:
+            return self.resolved[path]
+        except KeyError:
+            pass
+        try:
+            view = _shareable_of(get_resolver().resolve(path).func)
+        except Resolver404:
+            view = None
+        if len(self.resolved) >= RESOLVED_PATHS:
+            self.resolved = {}
+        self.resolved[path] = view
+        return view
+
+    @staticmethod
+    def host(environ) -> str | None:
+        """HttpRequest.get_host() without the request: None for a host Django would refuse."""
+        if settings.USE_X_FORWARDED_HOST and "HTTP_X_FORWARDED_HOST" in environ:
+            host = environ["HTTP_X_FORWARDED_HOST"]
+        elif "HTTP_HOST" in environ:
+            host = environ["HTTP_HOST"]
+        else:
+            host = environ["SERVER_NAME"]
+            port = str(environ["SERVER_PORT"])
+            if port != ("443" if environ.get("wsgi.url_scheme") == "https" else "80"):
+                host = f"{host}:{port}"
+        allowed = settings.ALLOWED_HOSTS
+        if settings.DEBUG and not allowed:
+            allowed = [".localhost", "127.0.0.1", "[::1]"]
+        domain, _port = split_domain_port(host)
+        if not domain or not validate_host(domain, allowed):
+            return None
+        return host.lower()
+
+    @staticmethod
+    def scheme(environ) -> str:
+        """HttpRequest.scheme without the request (SECURE_PROXY_SSL_HEADER)."""
+        if settings.SECURE_PROXY_SSL_HEADER:
+            header, secure_value = settings.SECURE_PROXY_SSL_HEADER
+            value = environ.get(header)
+            if value is not None:
+                value, *_ = value.split(",", 1)
+                return "https" if value.strip() == secure_value else "http"
+        return environ.get("wsgi.url_scheme", "http")
+
+    def miss(self, key, has_query, environ, start_response, started):
+        generation = self.generation
+        storing = environ["REQUEST_METHOD"] == "GET" and self.serving()
+        captured = {}
+
+        def capture(status, headers, exc_info=None):
+            captured.update(status=status, headers=headers)
+            return lambda data: None  # Django never writes through it
+
+        context = contextvars.copy_context()
+        context.run(_rendering_for_cache.set, True)
+        result = context.run(self.application, environ, capture)
+        try:
+            body = b"".join(result)
+        finally:
+            if hasattr(result, "close"):
+                result.close()
+        status, headers = captured["status"], captured["headers"]
+        parts = _split_placeholders(body)
+        if storing and self.storable(status, headers):
+            entry = Entry.build(headers, parts, has_query)
+            self.put(key, entry, generation)
+            return self.answer(entry, environ, start_response, None, "miss")
+        # Not for the store: Django's answer as it is, with fresh tokens.
+        if len(parts) > 1:
+            body = b"".join(_fresh_tokens(parts))
+            headers = [(n, v) for n, v in headers if n.lower() != "content-length"]
+            headers.append(("Content-Length", str(len(body))))
+        if self.worker_header:
+            headers = [*headers, ("X-Page-Cache", f"pass; pid={os.getpid()}")]
+        start_response(status, headers)
+        return [] if environ["REQUEST_METHOD"] == "HEAD" else [body]
+
+    def put(self, key, entry, generation):
+        """Store, unless something changed since the page began rendering."""
+        with self.store.lock:
+            if (
+                generation == self.generation
+                and self.serving()
+                and time.monotonic() >= self.quiet_until
+            ):
+                self.store.put(key, entry)
+
+    @staticmethod
+    def storable(status, headers) -> bool:
+        if not status.startswith("200 "):
+            return False
+        names = {name.lower(): value for name, value in headers}
+        if "set-cookie" in names:
+            return False
+        cache_control = {
+            part.strip().split("=")[0] for part in names.get("cache-control", "").lower().split(",")
+        }
+        if "public" not in cache_control or cache_control & {"private", "no-store", "no-cache"}:
+            return False
+        # A nonce belongs to one response only.
+        return "nonce-" not in names.get("content-security-policy", "")
+
+    def answer(self, entry: Entry, environ, start_response, started, outcome):
+        headers = list(entry.headers)
+        if self.worker_header:
+            headers.append(("X-Page-Cache", f"{outcome}; pid={os.getpid()}"))
+        if entry.etag is not None and _etag_matches(environ.get("HTTP_IF_NONE_MATCH"), entry.etag):
+            kept = {"cache-control", "etag", "expires", "last-modified", "vary", "x-page-cache"}
+            start_response("304 Not Modified", [(n, v) for n, v in headers if n.lower() in kept])
+            self.log(environ, 304, started)
+            return []
+        encoding = _encoding(environ.get("HTTP_ACCEPT_ENCODING", ""), entry)
+        body = entry.body(encoding)
+        if encoding != "identity":
+            headers.append(("Content-Encoding", encoding))
+        headers.append(("Content-Length", str(len(body))))
+        start_response("200 OK", headers)
+        self.log(environ, 200, started)
+        return [] if environ["REQUEST_METHOD"] == "HEAD" else [body]
+
+    @staticmethod
+    def log(environ, status, started):
+        """The access line Django's middleware writes for what reaches it."""
+        if started is None:
+            return  # a miss: Django logged it
+        duration_ms = round((time.perf_counter() - started) * 1000, 1)
+        path = environ.get("PATH_INFO", "")
+        access_logger.info(
+            "%s %s %s",
+            environ["REQUEST_METHOD"],
+            path,
+            status,
+            extra={
+                "method": environ["REQUEST_METHOD"],
+                "path": path,
+                "status": status,
+                "duration_ms": duration_ms,
+                "remote_addr": environ.get("REMOTE_ADDR"),
+                "page_cache": "hit",
+            },
+        )
+
+
+def _etag_matches(if_none_match: str | None, etag: str) -> bool:
+    """Weak comparison, as Django's get_conditional_response does for GET and HEAD."""
+    if not if_none_match:
+        return False
+    if if_none_match.strip() == "*":
+        return True
+    opaque = etag.removeprefix("W/")
+    return any(tag.strip().removeprefix("W/") == opaque for tag in if_none_match.split(","))
+
+
+def _encoding(accept_encoding: str, entry: Entry) -> str:
+    accepted = set()
+    for item in accept_encoding.lower().split(","):
+        name, _, parameters = item.strip().partition(";")
+        if parameters.replace(" ", "") not in ("q=0", "q=0.0", "q=0.00", "q=0.000"):
+            accepted.add(name.strip())
+    if "br" in accepted and entry.brotli_body is not None:
+        return "br"
+    if "gzip" in accepted:
+        return "gzip"
+    return "identity"
