@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "blog",
     "comments",
     "notifications",
+    "transfer",
     "ops",
 ]
 
@@ -109,6 +110,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Old addresses of imported posts: a 404 whose path one had becomes a 301 to the post.
+    "transfer.middleware.OldPathRedirectMiddleware",
     # Last, as django-axes asks: it turns a lockout into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
