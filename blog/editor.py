@@ -2,19 +2,35 @@
 
 django-markdownx's own URLs let anyone preview and upload, so they are not mounted; these views
 take their place at the paths its widget calls (MARKDOWNX_URLS_PATH, MARKDOWNX_UPLOAD_URLS_PATH).
+
+The editor (PostEditorWidget) puts the Markdown and its preview side by side on wide screens
+(static/blog/editor.css). The preview is not an iframe (the site refuses to be framed): it is a
+box of the admin page whose class, `post-preview`, scopes the site's own article stylesheets
+(`preview_stylesheet`, the public CSS inside `@scope`), so it looks like the page without
+restyling the admin. static/blog/editor.js asks before leaving with unsaved changes.
 """
 
+import re
 import uuid
+from functools import cache
 
+from django import forms
 from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.staticfiles import finders
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.http import HttpResponse, JsonResponse
-from django.views.decorators.http import require_POST
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.cache import patch_cache_control
+from django.views.decorators.http import require_GET, require_POST
+from markdownx.widgets import MarkdownxWidget
 from PIL import Image, UnidentifiedImageError
 
+from blog import images
 from blog.markdown import render_article
+from ops.release import release
 
 IMAGE_EXTENSIONS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 MAX_IMAGE_PIXELS = 40_000_000
@@ -30,7 +46,10 @@ def markdown_preview(request):
             status=413,
             content_type="text/plain",
         )
-    return HttpResponse(render_article(content))
+    html = render_article(content)
+    missing_alt = len(re.findall(r'<img [^>]*alt=""', html))
+    warning = render_to_string("blog/preview_warnings.html", {"missing_alt": missing_alt})
+    return HttpResponse(warning + html)
 
 
 def _decoded_image_format(upload) -> str | None:
@@ -60,4 +79,46 @@ def image_upload(request):
     upload.seek(0)
     name = f"{settings.MARKDOWNX_MEDIA_PATH}{uuid.uuid4().hex}.{IMAGE_EXTENSIONS[image_format]}"
     saved_name = default_storage.save(name, ContentFile(upload.read()))
+    images.make_copies.enqueue(saved_name)
     return JsonResponse({"image_code": f"![]({default_storage.url(saved_name)})"})
+
+
+# The public stylesheets whose rules the preview takes, in the order the post page links them.
+PREVIEW_SOURCES = ("css/site.css", "css/article.css", "css/code.css")
+PREVIEW_SCOPE = ".post-preview"
+
+
+@cache
+def _preview_css(release_digest: str) -> str:
+    parts = []
+    for name in PREVIEW_SOURCES:
+        with open(finders.find(name), encoding="utf-8") as file:
+            css = file.read()
+        # The page's root and body are the preview box itself.
+        css = re.sub(r"(?m)^:root\b", ":scope", css)
+        css = re.sub(r"(?m)^(\s*):root\b", r"\1:scope", css)
+        css = re.sub(r"(?m)^body\b", ":scope", css)
+        parts.append(f"/* {name} */\n{css}")
+    return f"@scope ({PREVIEW_SCOPE}) {{\n" + "\n".join(parts) + "\n}\n"
+
+
+@staff_member_required
+@require_GET
+def preview_stylesheet(request):
+    """The site's article styles, scoped to the editor's preview box."""
+    response = HttpResponse(_preview_css(release()), content_type="text/css; charset=utf-8")
+    patch_cache_control(response, private=True, max_age=300)
+    return response
+
+
+class PostEditorWidget(MarkdownxWidget):
+    """markdownx's editor with the preview beside it, styled as the page."""
+
+    template_name = "blog/editor_widget.html"
+
+    @property
+    def media(self):
+        return forms.Media(
+            css={"all": [reverse("blog:editor-preview-css"), "blog/editor.css"]},
+            js=["markdownx/js/markdownx.js", "blog/editor.js"],
+        )

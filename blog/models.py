@@ -1,4 +1,4 @@
-import math
+import secrets
 from functools import cache
 
 from django.conf import settings
@@ -11,12 +11,11 @@ from django.db.models.functions import Concat, Now
 from django.urls import reverse
 from django.utils import timezone
 from markdownx.models import MarkdownxField
+from simple_history.models import HistoricalRecords
 
-from blog.markdown import read_article, render_article
+from blog.markdown import rendered_fields
 
 SEARCH_CONFIG = "english"
-
-WORDS_READ_PER_MINUTE = 230
 
 
 def is_author(user) -> bool:
@@ -81,14 +80,26 @@ def listing_version_sql() -> tuple[str, tuple]:
     return Post.objects.listing_version().query.sql_with_params()
 
 
+def new_share_secret() -> str:
+    return secrets.token_urlsafe(16)
+
+
 class Post(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
         PUBLISHED = "published", "Published"
 
+    class State(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SCHEDULED = "scheduled", "Scheduled"
+        PUBLISHED = "published", "Published"
+
     title = models.CharField(max_length=200)
     slug = models.SlugField(
-        max_length=200, unique=True, help_text="The post's address: /posts/<slug>/."
+        max_length=200,
+        unique=True,
+        # The admin shows help texts as HTML: escaped, so "<slug>" is read as written.
+        help_text="The post's address: /posts/&lt;slug&gt;/.",
     )
     description = models.CharField(
         max_length=300,
@@ -125,8 +136,23 @@ class Post(models.Model):
         output_field=SearchVectorField(),
         db_persist=True,
     )
+    # Part of every share-preview link (blog/sharing.py): a new secret revokes the links given.
+    share_secret = models.CharField(max_length=64, default=new_share_secret, editable=False)
 
     objects = PostQuerySet.as_manager()
+    # A revision at every save, with who made it (blog/revisions.py says why this library).
+    history = HistoricalRecords(
+        excluded_fields=[
+            "body_html",
+            "body_text",
+            "outline",
+            "reading_time_minutes",
+            "updated_at",
+            "comments_changed_at",
+            "search_vector",
+            "share_secret",
+        ],  # fmt: skip
+    )
 
     # The large columns, which lists and look-ups leave out (PostQuerySet.without_text).
     TEXT_FIELDS = ("body", "body_html", "body_text", "outline", "search_vector")
@@ -142,14 +168,21 @@ class Post(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
-        self.body_html = render_article(self.body)
-        self.body_text, self.outline = read_article(self.body_html)
-        words = len(self.body_text.split())
-        self.reading_time_minutes = max(1, math.ceil(words / WORDS_READ_PER_MINUTE))
+        for name, value in rendered_fields(self.body).items():
+            setattr(self, name, value)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("blog:post-detail", kwargs={"slug": self.slug})
+
+    @property
+    def state(self) -> "Post.State":
+        """Draft, Scheduled (published, its time still to come) or Published, by this clock."""
+        if self.status != self.Status.PUBLISHED:
+            return self.State.DRAFT
+        if self.published_at > timezone.now():
+            return self.State.SCHEDULED
+        return self.State.PUBLISHED
 
     def previous_published(self):
         """The published post just before this one (the id breaks ties of publication time)."""

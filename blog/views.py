@@ -1,6 +1,13 @@
-from django.views.generic import DetailView, ListView
+from django.utils.cache import patch_cache_control
+from django.views.generic import DetailView, ListView, TemplateView
 
-from blog.caching import ConditionalPageMixin, listing_page_version, post_page_version
+from blog import sharing
+from blog.caching import (
+    PRIVATE_CACHE_CONTROL,
+    ConditionalPageMixin,
+    listing_page_version,
+    post_page_version,
+)
 from blog.forms import SearchForm
 from blog.models import Post
 from blog.search import search_posts
@@ -64,3 +71,32 @@ class SearchView(ListView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(form=self.form, **kwargs)
+
+
+class SharePreviewView(TemplateView):
+    """A draft or scheduled post as it will look, for whoever has a share link (blog.sharing):
+    no comment form, never indexed, never kept by a shared cache. A revoked or mistyped link
+    answers 404, an expired one 410, each with a page that says so."""
+
+    template_name = "blog/post_share.html"
+
+    def get(self, request, token):
+        try:
+            post = sharing.read(token)
+        except sharing.LinkExpired:
+            response = self.refuse("expired", status=410)
+        except sharing.LinkInvalid:
+            response = self.refuse("invalid", status=404)
+        else:
+            response = self.render_to_response(self.get_context_data(post=post))
+        response.headers["X-Robots-Tag"] = "noindex, nofollow"
+        patch_cache_control(response, **PRIVATE_CACHE_CONTROL)
+        return response
+
+    def refuse(self, reason, status):
+        return self.response_class(
+            request=self.request,
+            template="blog/share_refused.html",
+            context={"reason": reason, "max_age": sharing.max_age()},
+            status=status,
+        )

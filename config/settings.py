@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "axes",
     "django_tasks",
     "django_tasks_db",
+    "simple_history",
     "blog",
     "comments",
     "notifications",
@@ -232,6 +233,9 @@ MARKDOWNX_UPLOAD_URLS_PATH = "/admin/markdownx/upload/"
 MARKDOWNX_MEDIA_PATH = "uploads/"
 MARKDOWNX_UPLOAD_MAX_SIZE = int(os.environ.get("BLOG_UPLOAD_MAX_BYTES", 5 * 1024 * 1024))
 BLOG_PREVIEW_MAX_CHARS = 200_000
+
+# Writing posts (issue 16, blog/sharing.py): how long a draft's share-preview link works.
+BLOG_SHARE_LINK_MAX_AGE = int(os.environ.get("BLOG_SHARE_LINK_MAX_AGE_SECONDS", 7 * 24 * 3600))
 
 BLOG_TITLE = os.environ.get("BLOG_TITLE", "The ML Engineering Notebook")
 BLOG_DESCRIPTION = os.environ.get(

@@ -36,6 +36,6 @@ def test_article_table_alignment_is_a_class_because_the_csp_refuses_style_attrib
 
 def test_article_code_blocks_and_tables_can_take_keyboard_focus_to_scroll():
     html = render_article("```python\nx = 1\n```\n\n    indented\n\n| a |\n|---|\n| 1 |")
-    assert '<pre><code tabindex="0" class="language-python">' in html
+    assert '<pre tabindex="0"><code class="language-python highlight">' in html
     assert '<pre tabindex="0"><code>indented' in html
     assert '<table tabindex="0">' in html
