@@ -173,7 +173,7 @@ def import_export(export: Export, report: Report) -> None:
         post = item["post"]
         what = f"{item['type'] or 'item'} {post.id} {importing.describe(post.title)}"
         if item["type"] != "post":
-            report.skip("items", what, f"not a post ({item['type'] or 'no type'})")
+            report.skip("items", what, f"not a post: {item['type'] or 'no type'}")
             continue
         if post.status is None:
             why = NOT_IMPORTED_STATUSES.get(item["wp_status"], f"status “{item['wp_status']}”")

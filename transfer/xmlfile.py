@@ -18,6 +18,12 @@ def read_xml(path) -> Element:
     """
     try:
         with open(path, "rb") as file:
+            start = file.read(64).removeprefix(b"\xef\xbb\xbf").lstrip()
+            if not start.startswith(b"<"):
+                raise ImportFileError(
+                    f"{path}: not an XML file (it does not start with “<”); nothing was imported"
+                )
+            file.seek(0)
             tree = parse(file, forbid_dtd=True, forbid_entities=True, forbid_external=True)
         return tree.getroot()
     except DTDForbidden:

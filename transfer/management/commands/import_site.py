@@ -1,0 +1,47 @@
+import json
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError, transaction
+
+from transfer import site_export
+
+
+class Command(BaseCommand):
+    help = (
+        "Read a document written by export_site into a freshly set-up site (its guide is "
+        "replaced), keeping every id; the uploaded files are copied from the folder beside it."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", type=Path)
+
+    def handle(self, *args, file, **options):
+        try:
+            document = json.loads(file.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+            raise CommandError(f"{file}: not a readable JSON document ({error})") from None
+        try:
+            with transaction.atomic():
+                counts = site_export.import_site(document)
+                media = document.get("media") or {}
+                copied = 0
+                if media.get("files"):
+                    if not media.get("folder"):
+                        raise site_export.SiteFileError(
+                            "the export lists uploaded files but has no folder of them"
+                        )
+                    copied = site_export.copy_media(
+                        media["files"], file.parent / media["folder"], Path(settings.MEDIA_ROOT)
+                    )
+        except (site_export.SiteFileError, DatabaseError) as error:
+            raise CommandError(f"{file}: {error}; nothing was imported") from None
+        except (KeyError, TypeError, ValueError) as error:
+            raise CommandError(
+                f"{file}: not an export_site document ({error!r}); nothing was imported"
+            ) from None
+        self.stdout.write(
+            f"Imported {counts['posts']} posts, {counts['comments']} comments, "
+            f"{counts['accounts']} accounts (without passwords), {copied} uploaded files."
+        )
