@@ -60,6 +60,6 @@ DROP FUNCTION blog_notify_truncate();
 
 
 class Migration(migrations.Migration):
-    dependencies = [("blog", "0004_mark_discussion_changed")]
+    dependencies = [("blog", "0006_rerender_posts")]
 
     operations = [migrations.RunSQL(CREATE, DROP)]
