@@ -18,7 +18,7 @@ DB_START := $(BIN)/python -m ops.embedded_postgres start
 DB_STOP := $(BIN)/python -m ops.embedded_postgres stop
 endif
 
-.PHONY: run test setup db-start db-stop browser lint format lock clean backup restore redis loadtest bench bench-tools
+.PHONY: run test setup db-start db-stop browser lint format lock clean backup restore redis nginx loadtest bench bench-tools
 
 $(BIN)/.installed: requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -51,7 +51,16 @@ redis:
 	    echo "redis-server is missing: install Debian's redis-server package (sudo apt-get install redis-server)"; exit 1; \
 	  fi; }
 
-test: setup browser redis
+# The front-proxy tests start Debian's nginx-light with deploy/nginx.conf; installed as above.
+nginx:
+	@{ command -v nginx || test -x /usr/sbin/nginx; } >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light >/dev/null; \
+	  else \
+	    echo "nginx is missing: install Debian's nginx-light package (sudo apt-get install nginx-light)"; exit 1; \
+	  fi; }
+
+test: setup browser redis nginx
 	$(BIN)/ruff check .
 	@trap '$(DB_STOP)' EXIT; trap 'exit 130' INT TERM; $(BIN)/pytest
 
