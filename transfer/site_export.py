@@ -157,12 +157,22 @@ def check_empty_site() -> None:
         )
 
 
-def import_site(document: dict) -> dict:
-    """Write `document` into this (freshly set-up) site, keeping every primary key. Call inside
-    a transaction. Returns counts of what was created."""
+def import_site(document: dict, media_source: Path) -> dict:
+    """Write `document` into this (freshly set-up) site, keeping every primary key, with the
+    uploaded files from `media_source`. Call inside a transaction. Returns counts of what was
+    created."""
     if document.get("format") != FORMAT or document.get("version") != VERSION:
         raise SiteFileError(f"not a {FORMAT} document of version {VERSION}")
     check_empty_site()
+    # The files first: rendering a post may read its images (their sizes).
+    media = document.get("media") or {}
+    copied = 0
+    if media.get("files"):
+        if not media.get("folder"):
+            raise SiteFileError("the export lists uploaded files but has no folder of them")
+        copied = copy_media(
+            media["files"], media_source / media["folder"], Path(settings.MEDIA_ROOT)
+        )
     Post.objects.all().delete()  # the guide the set-up loaded: the export has its own
     User = get_user_model()
     users = {}
@@ -234,6 +244,7 @@ def import_site(document: dict) -> dict:
         for sql in connection.ops.sequence_reset_sql(no_style(), [Post, Comment, User]):
             cursor.execute(sql)
     return {
+        "media": copied,
         "accounts": created_accounts,
         "posts": len(document["posts"]),
         "comments": len(document["comments"]),

@@ -1,7 +1,6 @@
 import json
 from pathlib import Path
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError, transaction
 
@@ -24,17 +23,7 @@ class Command(BaseCommand):
             raise CommandError(f"{file}: not a readable JSON document ({error})") from None
         try:
             with transaction.atomic():
-                counts = site_export.import_site(document)
-                media = document.get("media") or {}
-                copied = 0
-                if media.get("files"):
-                    if not media.get("folder"):
-                        raise site_export.SiteFileError(
-                            "the export lists uploaded files but has no folder of them"
-                        )
-                    copied = site_export.copy_media(
-                        media["files"], file.parent / media["folder"], Path(settings.MEDIA_ROOT)
-                    )
+                counts = site_export.import_site(document, file.parent)
         except (site_export.SiteFileError, DatabaseError) as error:
             raise CommandError(f"{file}: {error}; nothing was imported") from None
         except (KeyError, TypeError, ValueError) as error:
@@ -43,5 +32,5 @@ class Command(BaseCommand):
             ) from None
         self.stdout.write(
             f"Imported {counts['posts']} posts, {counts['comments']} comments, "
-            f"{counts['accounts']} accounts (without passwords), {copied} uploaded files."
+            f"{counts['accounts']} accounts (without passwords), {counts['media']} uploaded files."
         )
