@@ -1,16 +1,32 @@
+"""The moderators' workplace: the queue on one screen, one-click decisions, the writer's other
+comments, undo, bans and the moderation log."""
+
+from django import forms
 from django.contrib import admin, messages
+from django.db.models import Case, IntegerField, Q, Value, When
+from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
+from django.utils.timesince import timesince
 from django.utils.translation import ngettext
 
 from blog.models import Post
-from comments.models import Comment
-from comments.services import moderate
+from comments import services
+from comments.models import Ban, Comment, ModerationDecision, ModeratorPreference
+from comments.permissions import is_moderator
 
-# The buttons on a comment's own page (templates/admin/comments/comment/change_form.html).
-MODERATION_BUTTONS = {
-    "_approve": Comment.Status.APPROVED,
-    "_reject": Comment.Status.REJECTED,
-    "_spam": Comment.Status.SPAM,
+# The decisions a row's buttons and a comment's page offer: the POSTed value, its status, verb.
+DECISIONS = {
+    "approve": (Comment.Status.APPROVED, "approved"),
+    "spam": (Comment.Status.SPAM, "marked as spam"),
+    "reject": (Comment.Status.REJECTED, "rejected"),
+}
+
+DECISION_BUTTONS = {
+    decision: (status, decision.capitalize()) for decision, (status, _) in DECISIONS.items()
 }
 
 # What the site recorded about a comment: shown to moderators, never edited.
@@ -25,19 +41,36 @@ RECORD_FIELDS = [
 ]
 
 
+class ReasonFilter(admin.SimpleListFilter):
+    """By what put the comment where it is: a rule, a ban, trust, or a moderator alone."""
+
+    title = "reason"
+    parameter_name = "reason"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("none", "A moderator alone"),
+            ("honeypot", "Honeypot"),
+            ("too fast", "Too fast"),
+            ("spam words", "Spam words"),
+            ("too many links", "Too many links"),
+            ("ban", "A ban"),
+            ("approved", "Trusted writer"),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == "none":
+            return queryset.filter(status_reason="")
+        if self.value():
+            return queryset.filter(status_reason__startswith=f"{self.value()}:")
+        return queryset
+
+
 @admin.register(Comment)
 class CommentAdmin(admin.ModelAdmin):
-    list_display = [
-        "excerpt",
-        "name",
-        "email",
-        "post",
-        "status",
-        "created_at",
-        "ip_address",
-        "reason",
-    ]
-    list_filter = ["status", "post"]
+    list_display = ["excerpt", "writer", "on_post", "when", "status_badge", "reason", "decide"]
+    list_display_links = ["excerpt"]
+    list_filter = ["status", ReasonFilter, "post"]
     search_fields = ["body", "name", "email", "ip_address"]
     list_select_related = ["post"]
     list_per_page = 50
@@ -49,26 +82,122 @@ class CommentAdmin(admin.ModelAdmin):
     ]
     readonly_fields = ["post", "parent", *RECORD_FIELDS]
 
+    class Media:
+        css = {"all": ["comments/admin.css"]}
+
     def get_queryset(self, request):
         # The post's full text is not needed to list or moderate its comments.
         return super().get_queryset(request).defer(*(f"post__{name}" for name in Post.TEXT_FIELDS))
+
+    def get_ordering(self, request):
+        """The queue first: pending comments, newest first, then the rest."""
+        pending_first = Case(
+            When(status=Comment.Status.PENDING, then=Value(0)),
+            default=Value(1),
+            output_field=IntegerField(),
+        )
+        return [pending_first, "-created_at", "-pk"]
 
     def has_add_permission(self, request):
         return False  # comments come from readers, through the post page
 
     @admin.display(description="Comment")
     def excerpt(self, comment):
-        return Truncator(comment.body).chars(80)
+        return Truncator(comment.body).chars(140)
+
+    @admin.display(description="Who", ordering="name")
+    def writer(self, comment):
+        return format_html(
+            '<span title="{} · {}">{}</span>', comment.email, comment.ip_address or "", comment.name
+        )
+
+    @admin.display(description="Post", ordering="post__title")
+    def on_post(self, comment):
+        return format_html(
+            '<span title="{}">{}</span>',
+            comment.post.title,
+            Truncator(comment.post.title).chars(28),
+        )
+
+    @admin.display(description="When", ordering="created_at")
+    def when(self, comment):
+        return format_html(
+            '<time datetime="{}" title="{}">{} ago</time>',
+            comment.created_at.isoformat(timespec="seconds"),
+            timezone.localtime(comment.created_at).strftime("%Y-%m-%d %H:%M"),
+            timesince(comment.created_at).split(",")[0],
+        )
+
+    @admin.display(description="Status", ordering="status")
+    def status_badge(self, comment):
+        return format_html(
+            '<span class="comment-status-badge comment-status-{}">{}</span>',
+            comment.status,
+            comment.get_status_display(),
+        )
 
     @admin.display(description="Reason", ordering="status_reason")
     def reason(self, comment):
-        return comment.reason
+        return comment.reason or "—"
+
+    @admin.display(description="Decide")
+    def decide(self, comment):
+        """One-click buttons. The changelist is one form already and forms cannot nest, so
+        they belong to a form of their own outside it (form=, in change_list.html) and each
+        sends to its comment's decide view (formaction=)."""
+        url = reverse("admin:comments_comment_decide", args=[comment.pk])
+        buttons = format_html_join(
+            "",
+            '<button type="submit" form="comment-decisions" formaction="{}" name="decision" '
+            'value="{}" aria-label="{} the comment by {}">{}</button>',
+            (
+                (url, decision, label, comment.name, label)
+                for decision, (status, label) in DECISION_BUTTONS.items()
+                if status != comment.status
+            ),
+        )
+        return format_html('<span class="comment-decide">{}</span>', buttons)
 
     def view_on_site(self, comment):
         return f"{comment.post.get_absolute_url()}#comments"
 
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/decide/",
+                self.admin_site.admin_view(self.decide_view),
+                name="comments_comment_decide",
+            ),
+            *super().get_urls(),
+        ]
+
+    def decide_view(self, request, pk):
+        """One row's button: one decision on one comment, back to the same page of the list."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        comment = get_object_or_404(Comment, pk=pk)
+        if not is_moderator(request.user) or request.POST.get("decision") not in DECISIONS:
+            return HttpResponseRedirect(reverse("admin:comments_comment_changelist"))
+        status, verb = DECISIONS[request.POST["decision"]]
+        services.moderate(Comment.objects.filter(pk=pk), status, request.user)
+        undo_url = reverse("admin:comments_moderationdecision_changelist")
+        self.message_user(
+            request,
+            format_html(
+                'The comment by {} was {}. <a href="{}">Undo it from the moderation log</a>.',
+                comment.name,
+                verb,
+                f"{undo_url}?comment__id__exact={pk}",
+            ),
+            messages.SUCCESS,
+        )
+        back = request.POST.get("next", "")
+        if not back.startswith(reverse("admin:comments_comment_changelist")):
+            back = reverse("admin:comments_comment_changelist")
+        return HttpResponseRedirect(back)
+
     def _moderate(self, request, queryset, status, verb):
-        count = moderate(queryset, status, request.user)
+        count = services.moderate(queryset, status, request.user)
         noun = ngettext("comment was", "comments were", count)
         self.message_user(request, f"{count} {noun} {verb}.", messages.SUCCESS)
 
@@ -85,10 +214,151 @@ class CommentAdmin(admin.ModelAdmin):
         self._moderate(request, queryset, Comment.Status.SPAM, "marked as spam")
 
     def save_model(self, request, comment, form, change):
-        for button, status in MODERATION_BUTTONS.items():
-            if button in request.POST:
-                comment.status = status
-        status_changed = comment.status != form.initial.get("status")
+        """The page's Approve / Reject / Spam buttons, or the status field, decide through
+        services.moderate (recorded, undoable); other fields are saved as they are."""
+        pressed = [name for name in DECISIONS if f"_{name}" in request.POST]
+        chosen = DECISIONS[pressed[0]][0] if pressed else comment.status
+        comment.status = form.initial.get("status", comment.status)
         super().save_model(request, comment, form, change)
-        if status_changed:
-            moderate(Comment.objects.filter(pk=comment.pk), comment.status, request.user)
+        if chosen != comment.status:
+            services.moderate(Comment.objects.filter(pk=comment.pk), chosen, request.user)
+
+    def render_change_form(self, request, context, *args, obj=None, **kwargs):
+        if obj is not None:
+            same_writer = Q(email__iexact=obj.email)
+            if obj.ip_address:
+                same_writer |= Q(ip_address=obj.ip_address)
+            context["decisions"] = obj.decisions.select_related("moderator", "undone_by")
+            context["other_comments"] = (
+                Comment.objects.filter(same_writer)
+                .exclude(pk=obj.pk)
+                .select_related("post")
+                .order_by("-created_at")[:20]
+            )
+        return super().render_change_form(request, context, *args, obj=obj, **kwargs)
+
+
+@admin.register(ModerationDecision)
+class ModerationLogAdmin(admin.ModelAdmin):
+    """The moderation log: every decision, who made it and when; undo within a day."""
+
+    list_display = ["decided_at", "moderator", "comment_link", "change", "channel", "undo"]
+    list_filter = ["to_status", "channel", "moderator"]
+    list_select_related = ["moderator", "comment", "undone_by"]
+    search_fields = ["comment__body", "comment__name", "comment__email"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_view_permission(self, request, obj=None):
+        return is_moderator(request.user)
+
+    @admin.display(description="Comment")
+    def comment_link(self, decision):
+        url = reverse("admin:comments_comment_change", args=[decision.comment_id])
+        return format_html('<a href="{}">{}</a>', url, Truncator(decision.comment.body).chars(60))
+
+    @admin.display(description="Decision")
+    def change(self, decision):
+        return f"{decision.get_from_status_display()} → {decision.get_to_status_display()}"
+
+    @admin.display(description="Undo")
+    def undo(self, decision):
+        if decision.undone_at:
+            return f"undone by {decision.undone_by}"
+        if not decision.can_be_undone():
+            return "—"
+        url = reverse("admin:comments_moderationdecision_undo", args=[decision.pk])
+        return format_html(
+            '<button type="submit" form="moderation-undo" formaction="{}">Undo</button>', url
+        )
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/undo/",
+                self.admin_site.admin_view(self.undo_view),
+                name="comments_moderationdecision_undo",
+            ),
+            *super().get_urls(),
+        ]
+
+    def undo_view(self, request, pk):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        decision = get_object_or_404(ModerationDecision, pk=pk)
+        if is_moderator(request.user):
+            try:
+                services.undo(decision, request.user)
+            except services.TooLateToUndo:
+                self.message_user(
+                    request,
+                    "This decision cannot be undone: it was undone already, is more than a day "
+                    "old, or the comment was decided again since.",
+                    messages.ERROR,
+                )
+            else:
+                self.message_user(
+                    request,
+                    f"Undone: the comment is {decision.get_from_status_display().lower()} again.",
+                    messages.SUCCESS,
+                )
+        return HttpResponseRedirect(reverse("admin:comments_moderationdecision_changelist"))
+
+
+@admin.register(Ban)
+class BanAdmin(admin.ModelAdmin):
+    list_display = ["value", "kind", "note", "created_by", "created_at"]
+    list_filter = ["kind"]
+    search_fields = ["value", "note"]
+    fields = ["kind", "value", "note"]
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+
+        class BanForm(form):
+            spam_pending = forms.BooleanField(
+                required=False,
+                initial=True,
+                label="Also mark this writer's pending comments as spam",
+            )
+
+        return BanForm
+
+    def get_fields(self, request, obj=None):
+        return [*self.fields, "spam_pending"] if obj is None else self.fields
+
+    def save_model(self, request, ban, form, change):
+        if not change:
+            ban.created_by = request.user
+        super().save_model(request, ban, form, change)
+        if not change and form.cleaned_data.get("spam_pending"):
+            count = services.spam_pending_of(ban, request.user)
+            self.message_user(
+                request,
+                f"{count} pending {ngettext('comment', 'comments', count)} marked as spam.",
+                messages.SUCCESS,
+            )
+
+
+@admin.register(ModeratorPreference)
+class ModeratorPreferenceAdmin(admin.ModelAdmin):
+    """Each moderator's own choice: a mail per pending comment, or one daily digest."""
+
+    list_display = ["user", "daily_digest"]
+    fields = ["daily_digest"]
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        return queryset if request.user.is_superuser else queryset.filter(user=request.user)
+
+    def save_model(self, request, preference, form, change):
+        if not change:
+            preference.user = request.user
+        super().save_model(request, preference, form, change)

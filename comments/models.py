@@ -1,4 +1,8 @@
+import ipaddress
+from datetime import timedelta
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -106,6 +110,9 @@ class Comment(models.Model):
         related_name="+",
     )
     moderated_at = models.DateTimeField(null=True, blank=True)
+    # How many decisions were made on it (undos included): a mailed decision link names the
+    # count it was made for, so a link dies once anyone decides, even after an undo.
+    decision_count = models.PositiveIntegerField(default=0, db_default=0, editable=False)
 
     objects = CommentQuerySet.as_manager()
 
@@ -130,6 +137,10 @@ class Comment(models.Model):
         return reverse("comments:permalink", kwargs={"pk": self.pk})
 
     @property
+    def email_domain(self) -> str:
+        return self.email.rpartition("@")[2].lower()
+
+    @property
     def reason(self) -> str:
         """status_reason, or what a host of the previous release wrote during a deploy."""
         return self.status_reason or self.held_by_rule
@@ -149,3 +160,124 @@ class Comment(models.Model):
             .filter(earlier)
             .count()
         )
+
+
+class ModerationDecision(models.Model):
+    """One decision on one comment: who, when, from what status to what. Undone within
+    UNDO_WINDOW, the comment gets its previous status back and the undo is recorded here."""
+
+    UNDO_WINDOW = timedelta(days=1)
+
+    class Channel(models.TextChoices):
+        ADMIN = "admin", "Admin"
+        MAIL = "mail", "Mail link"
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="decisions")
+    moderator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    from_status = models.CharField(max_length=10, choices=Comment.Status.choices)
+    to_status = models.CharField(max_length=10, choices=Comment.Status.choices)
+    channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.ADMIN)
+    decided_at = models.DateTimeField(default=timezone.now)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    undone_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-decided_at", "-pk"]
+        indexes = [models.Index(fields=["comment", "-decided_at"])]
+
+    def __str__(self):
+        return f"comment {self.comment_id}: {self.from_status} → {self.to_status}"
+
+    def can_be_undone(self, now=None) -> bool:
+        now = now or timezone.now()
+        return self.undone_at is None and now - self.decided_at <= self.UNDO_WINDOW
+
+
+class BanQuerySet(models.QuerySet):
+    def matching(self, email: str, ip_address: str | None) -> list["Ban"]:
+        """The bans that cover a writer with this email and address."""
+        domain = email.strip().lower().rpartition("@")[2]
+        candidates = self.filter(
+            Q(kind=Ban.Kind.EMAIL, value=email.strip().lower())
+            | Q(kind=Ban.Kind.DOMAIN, value=domain)
+            | Q(kind=Ban.Kind.NETWORK)
+        )
+        return [ban for ban in candidates if ban.covers(email, ip_address)]
+
+
+class Ban(models.Model):
+    """A writer the site refuses: their new comments are stored as spam, the ban as reason."""
+
+    class Kind(models.TextChoices):
+        EMAIL = "email", "Email address"
+        DOMAIN = "domain", "Email domain"
+        NETWORK = "network", "IP range (CIDR)"
+
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    value = models.CharField(
+        max_length=254,
+        help_text="ada@example.com, example.com, or 203.0.113.0/24 (one address: 203.0.113.7/32)",
+    )
+    note = models.CharField(max_length=200, blank=True, help_text="Why, for other moderators.")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = BanQuerySet.as_manager()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["kind", "value"], name="one_ban_per_value")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.value}"
+
+    def clean(self):
+        value = self.value.strip().lower()
+        if self.kind == Ban.Kind.NETWORK:
+            try:
+                value = str(ipaddress.ip_network(value, strict=False))
+            except ValueError:
+                raise ValidationError(
+                    {"value": "Write an IP range such as 203.0.113.0/24."}
+                ) from None
+        elif self.kind == Ban.Kind.DOMAIN:
+            value = value.removeprefix("@")
+            if "@" in value or "." not in value:
+                raise ValidationError({"value": "Write a domain such as example.com."})
+        elif "@" not in value:
+            raise ValidationError({"value": "Write an email address such as ada@example.com."})
+        self.value = value
+
+    @property
+    def reason(self) -> str:
+        return f"ban: {self}"
+
+    def covers(self, email: str, ip_address: str | None) -> bool:
+        email = email.strip().lower()
+        if self.kind == Ban.Kind.EMAIL:
+            return email == self.value
+        if self.kind == Ban.Kind.DOMAIN:
+            return email.rpartition("@")[2] == self.value
+        return bool(ip_address) and ipaddress.ip_address(ip_address) in ipaddress.ip_network(
+            self.value
+        )
+
+
+class ModeratorPreference(models.Model):
+    """How a moderator wants to hear of pending comments."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="moderator_preference"
+    )
+    daily_digest = models.BooleanField(
+        default=False,
+        help_text="One mail a day listing every pending comment, instead of one mail each.",
+    )
+
+    def __str__(self):
+        return f"{self.user}: {'daily digest' if self.daily_digest else 'a mail per comment'}"

@@ -5,14 +5,16 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import F
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
+from django.utils.translation import ngettext
 
-from comments import spam_rules
-from comments.models import Comment
-from comments.permissions import is_moderator
+from comments import decision_links, spam_rules
+from comments.models import Ban, Comment, ModerationDecision, ModeratorPreference
+from comments.permissions import is_moderator, moderators
 from comments.signals import comments_published
 from ops.mail import send_later
 
@@ -54,13 +56,16 @@ def submit_comment(
     ip_address: str | None,
     user_agent: str = "",
     user=None,
+    writer_proven: bool = False,
 ) -> Comment:
     """Store a comment, decide its status, record why, and tell the moderators.
 
-    A moderator's own comment is published at once. Anyone else's is spam if an anti-spam rule
-    catches it and pending otherwise; pending comments are mailed to MODERATOR_EMAILS (through
-    the queue, in the same transaction). Raises FloodLimitExceeded (storing nothing) past the
-    flood limit.
+    A moderator's own comment is published at once. Anyone else's, in this order: spam if a ban
+    covers the writer (the ban is the reason) or an anti-spam rule catches it; published at once
+    if the writer is trusted (`writer_proven`: their browser proved the address is theirs, and
+    that address has a comment a moderator approved); pending otherwise, and the moderators are
+    mailed (through the queue, in the same transaction). Raises FloodLimitExceeded (storing
+    nothing) past the flood limit.
     """
     now = timezone.now()
     with transaction.atomic():
@@ -69,7 +74,7 @@ def submit_comment(
         elif flood_limit_reached(ip_address, now):
             raise FloodLimitExceeded
         else:
-            verdict = spam_rules.check(submission)
+            verdict = judge(submission, ip_address, writer_proven)
         approved = verdict.status == Comment.Status.APPROVED
         comment = Comment.objects.create(
             post=post,
@@ -103,33 +108,112 @@ def submit_comment(
     return comment
 
 
+TRUSTED_WRITER = "approved: trusted writer"
+
+
+def judge(submission: spam_rules.Submission, ip_address, writer_proven: bool):
+    """A ban, then the anti-spam rules, then trust; otherwise the moderators decide."""
+    bans = Ban.objects.matching(submission.email, ip_address)
+    if bans:
+        return spam_rules.Verdict(Comment.Status.SPAM, bans[0].reason)
+    verdict = spam_rules.check(submission)
+    if verdict.status == Comment.Status.PENDING and writer_proven and is_trusted(submission.email):
+        return spam_rules.Verdict(Comment.Status.APPROVED, TRUSTED_WRITER)
+    return verdict
+
+
+def is_trusted(email: str) -> bool:
+    """Whether this address has a comment a moderator approved (COMMENTS_TRUST_PROVEN_WRITERS).
+    Only worth asking once the writer has proven the address is theirs: anyone can type it."""
+    return (
+        settings.COMMENTS_TRUST_PROVEN_WRITERS
+        and Comment.objects.approved().filter(email__iexact=email.strip()).exists()
+    )
+
+
+def publish_for_trusted_writer(comment: Comment) -> bool:
+    """The writer proved the address from a mailed "publish my comment" link: publish it if it
+    still waits, nothing banned them since, and the address is still trusted."""
+    with transaction.atomic():
+        comment = Comment.objects.select_for_update().get(pk=comment.pk)
+        if comment.status != Comment.Status.PENDING or not is_trusted(comment.email):
+            return False
+        if Ban.objects.matching(comment.email, comment.ip_address):
+            return False
+        Comment.objects.filter(pk=comment.pk).update(status_reason=TRUSTED_WRITER)
+        moderate(
+            Comment.objects.filter(pk=comment.pk),
+            Comment.Status.APPROVED,
+            moderator=None,
+            channel=ModerationDecision.Channel.MAIL,
+        )
+    return True
+
+
 def notify_moderators(comment: Comment) -> None:
-    """Queue a mail to each of MODERATOR_EMAILS about a new pending comment."""
+    """Queue a mail about a new pending comment to each moderator who wants one, with Approve,
+    Spam and Reject links signed for them, and to MODERATOR_EMAILS without links."""
+    subject = f"Comment awaiting moderation on “{comment.post.title}”"
+    digest_readers = ModeratorPreference.objects.filter(daily_digest=True).values("user")
+    for moderator in moderators().exclude(email="").exclude(pk__in=digest_readers):
+        send_later(to=moderator.email, subject=subject, text=pending_mail(comment, moderator))
+    for address in settings.MODERATOR_EMAILS:
+        send_later(to=address, subject=subject, text=pending_mail(comment))
+
+
+def mail_digest(moderator, pending: list[Comment]) -> int:
+    """Queue one mail to `moderator` listing every pending comment; 1 if sent, 0 if none."""
+    if not pending:
+        return 0
+    text = "\n\n".join(pending_mail(comment, moderator) for comment in pending)
+    noun = ngettext("comment awaits", "comments await", len(pending))
+    send_later(to=moderator.email, subject=f"{len(pending)} {noun} moderation", text=text)
+    return 1
+
+
+def pending_mail(comment: Comment, moderator=None) -> str:
+    """The text about one pending comment: with decision links for `moderator`, if given."""
     context = {
         "comment": comment,
         "excerpt": Truncator(comment.body).chars(1000),
         "review_url": settings.SITE_URL
         + reverse("admin:comments_comment_change", args=[comment.pk]),
+        "links": moderator
+        and {
+            action: decision_links.decision_url(comment, moderator, action)
+            for action in decision_links.DECISIONS
+        },
     }
-    text = render_to_string("comments/email/moderators_pending.txt", context)
-    for address in settings.MODERATOR_EMAILS:
-        send_later(
-            to=address,
-            subject=f"Comment awaiting moderation on “{comment.post.title}”",
-            text=text,
-        )
+    return render_to_string("comments/email/moderators_pending.txt", context)
 
 
-def moderate(comments, status: str, moderator) -> int:
-    """Give the comments a status, recording who decided and when; return how many.
+def moderate(comments, status: str, moderator, channel=ModerationDecision.Channel.ADMIN) -> int:
+    """Give the comments a status, recording each decision (who, when, from what status) and
+    counting it on the comment; return how many. `moderator` is None when the writer's own
+    proof decided (a trusted writer's "publish my comment" link).
 
     Those it makes public are announced together (comments_published) once committed."""
+    now = timezone.now()
     with transaction.atomic():
         pks = list(comments.values_list("pk", flat=True))
         chosen = Comment.objects.filter(pk__in=pks).select_for_update()
         before = dict(chosen.values_list("pk", "status"))
         Comment.objects.filter(pk__in=before).update(
-            status=status, moderated_by=moderator, moderated_at=timezone.now()
+            status=status,
+            moderated_by=moderator,
+            moderated_at=now,
+            decision_count=F("decision_count") + 1,
+        )
+        ModerationDecision.objects.bulk_create(
+            ModerationDecision(
+                comment_id=pk,
+                moderator=moderator,
+                from_status=previous,
+                to_status=status,
+                channel=channel,
+                decided_at=now,
+            )
+            for pk, previous in before.items()
         )
         published = [
             pk for pk, previous in before.items()
@@ -139,6 +223,47 @@ def moderate(comments, status: str, moderator) -> int:
             transaction.on_commit(
                 lambda: comments_published.send(sender=Comment, comment_ids=published)
             )
+    who = moderator.get_username() if moderator else "its trusted writer"
     for pk in before:
-        moderation_logger.info("comment %s set to %s by %s", pk, status, moderator.get_username())
+        moderation_logger.info("comment %s set to %s by %s", pk, status, who)
     return len(before)
+
+
+def spam_pending_of(ban: Ban, moderator) -> int:
+    """Mark the pending comments a new ban covers as spam, the ban as their reason."""
+    covered = [
+        comment.pk
+        for comment in Comment.objects.pending().only("pk", "email", "ip_address")
+        if ban.covers(comment.email, comment.ip_address)
+    ]
+    Comment.objects.filter(pk__in=covered).update(status_reason=ban.reason)
+    return moderate(Comment.objects.filter(pk__in=covered), Comment.Status.SPAM, moderator)
+
+
+class TooLateToUndo(Exception):
+    """Undone already, or decided more than ModerationDecision.UNDO_WINDOW ago."""
+
+
+def undo(decision: ModerationDecision, moderator) -> None:
+    """Give the comment back the status it had before `decision`, and record who undid it.
+    Mail already sent stays sent."""
+    now = timezone.now()
+    with transaction.atomic():
+        decision = ModerationDecision.objects.select_for_update().get(pk=decision.pk)
+        comment = Comment.objects.select_for_update().get(pk=decision.comment_id)
+        if not decision.can_be_undone(now) or comment.status != decision.to_status:
+            raise TooLateToUndo
+        Comment.objects.filter(pk=comment.pk).update(
+            status=decision.from_status,
+            moderated_by=moderator,
+            moderated_at=now,
+            decision_count=F("decision_count") + 1,
+        )
+        decision.undone_by, decision.undone_at = moderator, now
+        decision.save(update_fields=["undone_by", "undone_at"])
+    moderation_logger.info(
+        "comment %s set back to %s by %s (undo)",
+        comment.pk,
+        decision.from_status,
+        moderator.get_username(),
+    )

@@ -11,3 +11,8 @@ comment_submitted = Signal()
 # Comments became public: approved by a moderator in one action, or a moderator's own comment.
 # Arguments: comment_ids (a list; comments approved together come together).
 comments_published = Signal()
+
+# Asked before a comment is judged: does the writer's browser prove that `email` is theirs?
+# Arguments: email, request. A receiver returns True to vouch; any True makes the writer proven
+# (trust also needs an approved comment from that address: comments.services.is_trusted).
+writer_proves_address = Signal()

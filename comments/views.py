@@ -1,20 +1,24 @@
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.http import HttpResponseRedirect
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.decorators import method_decorator
+from django.views import View
+from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 from django.views.generic.edit import FormMixin
 
 from blog.models import Post
 from blog.views import PostDetailView
-from comments import services
+from comments import decision_links, services
 from comments.forms import CommentForm
-from comments.models import Comment
+from comments.models import Comment, ModerationDecision
 from comments.own_comments import OWN_COMMENTS
-from comments.signals import comment_submitted
+from comments.permissions import is_moderator
+from comments.signals import comment_submitted, writer_proves_address
 from ops.client_ip import client_ip
 
 
@@ -60,6 +64,7 @@ class PostCommentView(FormMixin, PostDetailView):
                 ip_address=client_ip(request),
                 user_agent=request.headers.get("User-Agent", ""),
                 user=self.reader(),
+                writer_proven=writer_proven(form.cleaned_data["email"], request),
             )
         except services.FloodLimitExceeded:
             return self.flood_limit_exceeded(form)
@@ -92,6 +97,11 @@ class PostCommentView(FormMixin, PostDetailView):
         return response
 
 
+def writer_proven(email: str, request) -> bool:
+    answers = writer_proves_address.send(sender=Comment, email=email, request=request)
+    return any(answer is True for _, answer in answers)
+
+
 @require_safe
 def permalink(request, pk):
     """Send a link to one approved comment to the page of the post that shows it."""
@@ -101,3 +111,47 @@ def permalink(request, pk):
     page = comment.thread_position() // settings.COMMENTS_PER_PAGE + 1
     query = f"?comment_page={page}" if page > 1 else ""
     return redirect(f"{comment.post.get_absolute_url()}{query}#comment-{comment.pk}")
+
+
+@method_decorator([csrf_exempt, never_cache], name="dispatch")
+class DecisionLinkView(View):
+    """A moderator's mailed Approve / Spam / Reject link: GET shows the comment and one button,
+    only the button's POST decides (mail scanners follow links). The signed link is the
+    authority (the moderator need not be signed in here); the POST checks again that its
+    moderator may still moderate and that nobody has decided since the mail was written."""
+
+    template_name = "comments/decide.html"
+
+    def get(self, request, token):
+        return self.answer(request, token)
+
+    def post(self, request, token):
+        return self.answer(request, token, deciding=True)
+
+    def answer(self, request, token, deciding=False):
+        try:
+            link = decision_links.read(token)
+        except decision_links.BadLink:
+            return self.page(request, {"invalid": True}, status=400)
+        comment = link["comment"]
+        context = {"comment": comment, "action": link["action"], "status": link["status"]}
+        if comment.decision_count != link["decision_count"]:
+            context["decided"] = comment.decisions.select_related("moderator").first()
+            return self.page(request, context, status=409 if deciding else 200)
+        if deciding:
+            moderator = get_user_model().objects.filter(pk=link["moderator_pk"]).first()
+            if not (moderator and moderator.is_active and is_moderator(moderator)):
+                return self.page(request, {"invalid": True}, status=403)
+            services.moderate(
+                Comment.objects.filter(pk=comment.pk),
+                link["status"],
+                moderator,
+                channel=ModerationDecision.Channel.MAIL,
+            )
+            context["done"] = True
+        return self.page(request, context)
+
+    def page(self, request, context, status=200):
+        response = render(request, self.template_name, context, status=status)
+        response["X-Robots-Tag"] = "noindex"
+        return response

@@ -295,6 +295,9 @@ COMMENTS_FLOOD_WINDOW_SECONDS = int(os.environ.get("COMMENTS_FLOOD_WINDOW_SECOND
 COMMENTS_MIN_SUBMIT_SECONDS = float(os.environ.get("COMMENTS_MIN_SUBMIT_SECONDS", 3))
 COMMENTS_SPAM_WORDS = env_list("COMMENTS_SPAM_WORDS", "viagra,cialis,casino,replica watches")
 COMMENTS_MAX_LINKS = int(os.environ.get("COMMENTS_MAX_LINKS", 2))
+# A comment is published at once when its writer proves the address is theirs (a browser that
+# confirmed it, or a mailed "publish my comment" link) and the address has an approved comment.
+COMMENTS_TRUST_PROVEN_WRITERS = env_flag("COMMENTS_TRUST_PROVEN_WRITERS", default=True)
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")

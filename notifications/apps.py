@@ -7,8 +7,11 @@ class NotificationsConfig(site_apps.SiteAppConfig):
     verbose_name = "Mail to readers"
 
     def ready(self):
-        from comments.signals import comment_submitted, comments_published
+        from comments import signals
         from notifications import receivers
 
-        comment_submitted.connect(receivers.writer_asked_for_mail, dispatch_uid="notifications")
-        comments_published.connect(receivers.announce_published, dispatch_uid="notifications")
+        uid = "notifications"
+        signals.comment_submitted.connect(receivers.writer_asked_for_mail, dispatch_uid=uid)
+        signals.comment_submitted.connect(receivers.offer_publishing, dispatch_uid=f"{uid}.trust")
+        signals.comments_published.connect(receivers.announce_published, dispatch_uid=uid)
+        signals.writer_proves_address.connect(receivers.vouch_for_writer, dispatch_uid=uid)

@@ -14,6 +14,7 @@ from django.core import signing
 from django.urls import reverse
 from django.utils import timezone
 
+from comments.models import Comment
 from notifications.models import Address
 
 CONFIRM = signing.Signer(salt="notifications.confirm")
@@ -66,3 +67,27 @@ class IdLink:
 
 UNSUBSCRIBE = IdLink("notifications.unsubscribe", "notifications:unsubscribe")  # a subscription
 STOP_ALL = IdLink("notifications.stop-all", "notifications:stop-all")  # an address
+
+
+PUBLISH_SALT = "notifications.publish"
+PUBLISH_MAX_AGE = timedelta(days=7)
+
+
+def publish_url(comment) -> str:
+    """A trusted writer's "publish my comment" link: one comment, while nobody has decided on
+    it (its decision count), for PUBLISH_MAX_AGE."""
+    token = signing.dumps({"c": comment.pk, "n": comment.decision_count}, salt=PUBLISH_SALT)
+    return absolute(reverse("notifications:publish", args=[token]))
+
+
+def comment_to_publish(token: str):
+    """The comment a publish link names while it is good; None otherwise."""
+    try:
+        payload = signing.loads(token, salt=PUBLISH_SALT, max_age=PUBLISH_MAX_AGE)
+        comment = Comment.objects.select_related("post").filter(pk=int(payload["c"])).first()
+        count = int(payload["n"])
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        return None
+    if comment is None or comment.decision_count != count:
+        return None
+    return comment

@@ -3,8 +3,10 @@
 import logging
 
 from comments.models import Comment
+from comments.services import is_trusted
 from notifications import services, tasks
 from notifications.confirmed_browser import CONFIRMED_ADDRESSES
+from notifications.models import Address, normalise
 from ops.client_ip import client_ip
 
 logger = logging.getLogger("notifications")
@@ -25,6 +27,28 @@ def writer_asked_for_mail(sender, comment, request, **kwargs):
     except services.TooManyRequests:
         # The comment itself is stored; only the mail it asked for is not set up.
         logger.warning("mail for comment %s not set up: too many requests", comment.pk)
+
+
+def offer_publishing(sender, comment, request, **kwargs):
+    """A pending comment from an address with an approved comment, written from a browser that
+    did not prove the address: offer its owner a "publish my comment" link."""
+    if comment.status != Comment.Status.PENDING or not is_trusted(comment.email):
+        return
+    try:
+        services.offer_publishing(comment, client_ip(request))
+    except services.TooManyRequests:
+        logger.warning("no publish link for comment %s: too many requests", comment.pk)
+
+
+def vouch_for_writer(sender, email, request, **kwargs) -> bool:
+    """The writer's browser confirmed this address (its signed mark, and the address is still
+    confirmed here)."""
+    marks = CONFIRMED_ADDRESSES.ids(request)
+    return bool(marks) and (
+        Address.objects.filter(email=normalise(email), pk__in=marks)
+        .exclude(confirmed_at=None)
+        .exists()
+    )
 
 
 def announce_published(sender, comment_ids, **kwargs):

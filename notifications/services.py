@@ -25,28 +25,41 @@ def _lock(key: str) -> None:
         cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [key])
 
 
+def count_request(email: str, ip_address: str | None) -> None:
+    """Count one request for mail to `email`; raise TooManyRequests past
+    NOTIFICATIONS_REQUESTS_PER_ADDRESS or _PER_IP within the window (nothing counted then).
+    Call inside a transaction: the advisory locks make concurrent requests count in turn."""
+    address_digest = digest(email)
+    since = timezone.now() - timedelta(seconds=settings.NOTIFICATIONS_REQUEST_WINDOW_SECONDS)
+    recent = MailRequest.objects.filter(created_at__gte=since)
+    _lock(f"notifications.address:{address_digest}")
+    if recent.filter(address_digest=address_digest).count() >= (
+        settings.NOTIFICATIONS_REQUESTS_PER_ADDRESS
+    ):
+        raise TooManyRequests
+    if ip_address is not None:
+        _lock(f"notifications.ip:{ip_address}")
+        if recent.filter(ip_address=ip_address).count() >= settings.NOTIFICATIONS_REQUESTS_PER_IP:
+            raise TooManyRequests
+    MailRequest.objects.create(address_digest=address_digest, ip_address=ip_address)
+
+
 def request_mail(*, email: str, post, thread=None, ip_address: str | None, marks: list[int]):
     """Ask for mail about `post` (one thread of it, or all its new comments) at `email`.
 
     `marks` are the address ids this browser confirmed (confirmed_browser). Raises
-    TooManyRequests past NOTIFICATIONS_REQUESTS_PER_ADDRESS or _PER_IP in the window."""
-    address_digest = digest(email)
-    since = timezone.now() - timedelta(seconds=settings.NOTIFICATIONS_REQUEST_WINDOW_SECONDS)
-    recent = MailRequest.objects.filter(created_at__gte=since)
+    TooManyRequests past the limits."""
     with transaction.atomic():
-        _lock(f"notifications.address:{address_digest}")
-        if recent.filter(address_digest=address_digest).count() >= (
-            settings.NOTIFICATIONS_REQUESTS_PER_ADDRESS
-        ):
-            raise TooManyRequests
-        if ip_address is not None:
-            _lock(f"notifications.ip:{ip_address}")
-            if (
-                recent.filter(ip_address=ip_address).count()
-                >= settings.NOTIFICATIONS_REQUESTS_PER_IP
-            ):
-                raise TooManyRequests
-        MailRequest.objects.create(address_digest=address_digest, ip_address=ip_address)
+        count_request(email, ip_address)
         tasks.subscribe.enqueue(
             email=email, post_id=post.pk, thread_id=thread and thread.pk, marks=marks
         )
+
+
+def offer_publishing(comment, ip_address: str | None) -> None:
+    """A pending comment from an address that has an approved comment, from a browser that did
+    not prove the address: mail the address a "publish my comment" link (limited as any
+    request for mail). The writer sees the same "awaiting moderation" answer either way."""
+    with transaction.atomic():
+        count_request(comment.email, ip_address)
+        tasks.offer_publishing.enqueue(comment.pk)

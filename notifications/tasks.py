@@ -70,6 +70,33 @@ def mail_confirmation(address: Address, now) -> None:
     )
 
 
+@task()
+def offer_publishing(comment_id: int) -> None:
+    """Mail the address a pending comment was written with a link to publish it: pressing its
+    button proves the address is the writer's. Nothing the writer typed is in it."""
+    comment = Comment.objects.pending().select_related("post").filter(pk=comment_id).first()
+    if comment is None:
+        return  # decided meanwhile
+    context = {
+        "blog_title": settings.BLOG_TITLE,
+        "post": comment.post,
+        "publish_url": links.publish_url(comment),
+        "days": links.PUBLISH_MAX_AGE.days,
+    }
+    send_later(
+        to=comment.email,
+        subject=f"Publish your comment on {settings.BLOG_TITLE}?",
+        text=render_to_string("notifications/email/publish.txt", context),
+    )
+
+
+def confirm_by_proof(email: str) -> Address:
+    """The owner of `email` proved it otherwise than by a confirm link (a publish link)."""
+    address, _ = Address.objects.get_or_create(email=normalise(email))
+    confirm(address)
+    return address
+
+
 def confirm(address: Address) -> None:
     """The address's owner pressed the button of a confirm link: start what it asked for."""
     now = timezone.now()

@@ -9,4 +9,5 @@ urlpatterns = [
     path("mail/confirm/<str:token>/", views.ConfirmView.as_view(), name="confirm"),
     path("mail/unsubscribe/<str:token>/", views.UnsubscribeView.as_view(), name="unsubscribe"),
     path("mail/stop/<str:token>/", views.StopAllView.as_view(), name="stop-all"),
+    path("mail/publish/<str:token>/", views.PublishView.as_view(), name="publish"),
 ]

@@ -16,6 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 
 from blog.models import Post
+from comments.services import publish_for_trusted_writer
 from notifications import links, services, tasks
 from notifications.confirmed_browser import CONFIRMED_ADDRESSES
 from notifications.forms import FollowForm
@@ -25,6 +26,10 @@ from ops.client_ip import client_ip
 FOLLOW_ANSWER = (
     "Thank you. New comments on this post will be emailed to that address. Unless this browser "
     "confirmed it before, we first email a link to confirm it: check your inbox."
+)
+PUBLISH_GONE = (
+    "This link is not valid any more: it may have expired, or a moderator has decided on the "
+    "comment already."
 )
 INVALID_LINK = (
     "This link is not valid: it may have expired, or a newer one was sent. "
@@ -106,6 +111,38 @@ class ConfirmView(View):
             title="Address confirmed",
             text=f"Thank you: {address.email} is confirmed. "
             "Every mail we send has a link to stop it.",
+        )
+        CONFIRMED_ADDRESSES.add(request, response, address.pk)
+        return response
+
+
+@method_decorator([csrf_exempt, never_cache], name="dispatch")
+class PublishView(View):
+    """A trusted writer's "publish my comment" link: the button publishes the comment (if it
+    still waits and no ban or rule stands against it) and marks this browser as the address's,
+    so that their next comments from it are published at once."""
+
+    def get(self, request, token):
+        comment = links.comment_to_publish(token)
+        if comment is None:
+            return page(request, title="Link not valid", text=PUBLISH_GONE, status=400)
+        return page(
+            request,
+            title="Publish your comment",
+            text=f"Publish your comment on “{comment.post.title}” now?",
+            button="Publish my comment",
+        )
+
+    def post(self, request, token):
+        comment = links.comment_to_publish(token)
+        if comment is None or not publish_for_trusted_writer(comment):
+            return page(request, title="Link not valid", text=PUBLISH_GONE, status=400)
+        address = tasks.confirm_by_proof(comment.email)
+        response = page(
+            request,
+            title="Comment published",
+            text="Thank you: your comment is published, and your next comments from this "
+            "browser will be published at once.",
         )
         CONFIRMED_ADDRESSES.add(request, response, address.pk)
         return response

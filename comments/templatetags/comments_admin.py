@@ -1,4 +1,4 @@
-"""The pending-comments notice on the admin index."""
+"""The pending-comments count: a notice on the admin index, a link in every admin page's header."""
 
 from django import template
 from django.urls import reverse
@@ -9,12 +9,22 @@ from comments.permissions import is_moderator
 register = template.Library()
 
 
-@register.inclusion_tag("admin/comments/pending_notice.html", takes_context=True)
-def pending_comments_notice(context):
-    if not is_moderator(context["request"].user):
+def pending_queue(request) -> dict:
+    """How many comments wait, and the queue's address; nothing for those who cannot moderate."""
+    if not is_moderator(request.user):
         return {}
     queue_url = reverse("admin:comments_comment_changelist")
     return {
         "pending": Comment.objects.pending().count(),
         "queue_url": f"{queue_url}?status__exact={Comment.Status.PENDING}",
     }
+
+
+@register.inclusion_tag("admin/comments/pending_notice.html", takes_context=True)
+def pending_comments_notice(context):
+    return pending_queue(context["request"])
+
+
+@register.inclusion_tag("admin/comments/pending_link.html", takes_context=True)
+def pending_comments_link(context):
+    return pending_queue(context["request"])

@@ -18,7 +18,8 @@ def changelist(client, **params):
     return client.get(reverse(CHANGELIST), params)
 
 
-def test_queue_lists_excerpt_name_email_post_status_date_ip_and_rule(moderator_client):
+def test_queue_lists_excerpt_writer_post_when_status_and_reason(moderator_client):
+    """The address and IP show on hover (a title), the full date on hover over "ago"."""
     comment = CommentFactory(
         status="spam",
         name="Bot",
@@ -29,17 +30,16 @@ def test_queue_lists_excerpt_name_email_post_status_date_ip_and_rule(moderator_c
     )
     response = changelist(moderator_client)
     for text in [
-        "A" * 79 + "…",
-        "Bot",
-        "bot@example.com",
-        comment.post.title,
-        "Spam",
-        "203.0.113.5",
+        "A" * 139 + "…",
+        '<span title="bot@example.com · 203.0.113.5">Bot</span>',
+        f'<span title="{comment.post.title}">{comment.post.title}</span>',
+        '<span class="comment-status-badge comment-status-spam">Spam</span>',
         "honeypot: the hidden field was filled in",
+        "0\xa0minutes ago",
     ]:
         assertContains(response, text)
-    for column in ["Comment", "Name", "Email", "Post", "Status", "Created at", "IP address"]:
-        assertContains(response, column)
+    for column in ["Comment", "Who", "Post", "When", "Status", "Reason", "Decide"]:
+        assertContains(response, f">{column}</")
 
 
 def test_queue_filters_by_status_and_post(moderator_client):
@@ -129,7 +129,18 @@ def test_moderators_may_moderate_comments_and_nothing_else(moderator_client):
         assert moderator_client.get(reverse(other)).status_code == 403
     assert set(
         Group.objects.get(name="Moderators").permissions.values_list("codename", flat=True)
-    ) == {"view_comment", "change_comment"}
+    ) == {
+        "view_comment",
+        "change_comment",
+        "add_ban",
+        "change_ban",
+        "delete_ban",
+        "view_ban",
+        "view_moderationdecision",
+        "add_moderatorpreference",
+        "change_moderatorpreference",
+        "view_moderatorpreference",
+    }
 
 
 def test_moderators_cannot_delete_comments(moderator_client):
