@@ -34,7 +34,13 @@ def tags_app(tmp_path, monkeypatch):
 
 
 def test_the_site_apps_are_ours_alone():
-    assert [app.label for app in site_apps()] == ["blog", "comments", "notifications", "transfer", "ops"]
+    assert [app.label for app in site_apps()] == [
+        "blog",
+        "comments",
+        "notifications",
+        "transfer",
+        "ops",
+    ]
 
 
 def test_a_new_app_is_part_of_the_release_without_editing_any_list(
