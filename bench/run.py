@@ -18,6 +18,7 @@ last the ratio of the post page to nginx. Loopback only; every run is bounded by
 """
 
 import argparse
+import contextlib
 import http.client
 import json
 import os
@@ -39,6 +40,7 @@ from pathlib import Path
 import psycopg
 
 from ops import embedded_postgres
+from tests.support.nginx import front_proxy
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 
@@ -147,10 +149,12 @@ def get(url: str):
     return urllib.request.urlopen(request, timeout=10)  # noqa: S310
 
 
-def start_gunicorn(env: dict, port: int, health: str, log: Path) -> subprocess.Popen:
+def start_gunicorn(
+    env: dict, port: int, health: str, log: Path, app: str = "config.wsgi"
+) -> subprocess.Popen:
     env = {**env, "HOST": "127.0.0.1", "PORT": str(port)}
     process = subprocess.Popen(  # noqa: S603 (our own gunicorn, fixed arguments)
-        [str(GUNICORN), "--config", "config/gunicorn.conf.py", "config.wsgi"],
+        [str(GUNICORN), "--config", "config/gunicorn.conf.py", app],
         cwd=PROJECT_DIR,
         env=env,
         stdout=log.open("w"),
@@ -234,6 +238,60 @@ def worker_memory_mb(master_pid: int) -> dict[int, float]:
         if int(fields["PPid"]) == master_pid:
             memory[int(fields["Pid"])] = int(fields["VmRSS"].split()[0]) / 1024
     return memory
+
+
+# Invalidation ----------------------------------------------------------------------------------
+
+
+def probe(port: int, path: str) -> tuple[str, int]:
+    """(the page's ETag, the worker's pid) from one request on a new connection."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        connection.request("GET", path, headers=dict([FORWARDED]))
+        response = connection.getresponse()
+        response.read()
+        pid = int(response.getheader("X-Page-Cache").rpartition("pid=")[2])
+        return response.getheader("ETag"), pid
+    finally:
+        connection.close()
+
+
+def invalidation_delays(database_url: str, path: str, hosts: dict, trials: int) -> list[float]:
+    """For each trial: approve (or withdraw) one of the post's comments with one UPDATE, as the
+    moderation's queryset update() does, then poll every host until each of its workers answers
+    with the new ETag; the time until the last one did, in ms. `hosts`: port -> master pid. An
+    upper bound: it includes the time the poller takes to reach every worker (new connections
+    land on workers at random)."""
+    slug = path.strip("/").rsplit("/", 1)[-1]
+    delays = []
+    with psycopg.connect(database_url, autocommit=True) as connection:
+        comment_id = connection.execute(
+            "SELECT c.id FROM comments_comment c JOIN blog_post p ON p.id = c.post_id"
+            " WHERE p.slug = %s AND c.status = 'approved' ORDER BY c.id LIMIT 1",
+            [slug],
+        ).fetchone()[0]
+        for trial in range(trials):
+            workers = {
+                (port, pid) for port, master in hosts.items() for pid in worker_memory_mb(master)
+            }
+            old = {probe(port, path)[0] for port in hosts}
+            status = "pending" if trial % 2 == 0 else "approved"
+            connection.execute(
+                "UPDATE comments_comment SET status = %s WHERE id = %s", [status, comment_id]
+            )
+            started = time.perf_counter()
+            seen = set()
+            while seen != workers and time.perf_counter() - started < 10:
+                for port in hosts:
+                    etag, pid = probe(port, path)
+                    if etag not in old:
+                        seen.add((port, pid))
+            delays.append((time.perf_counter() - started) * 1000)
+            time.sleep(0.1)
+        connection.execute(
+            "UPDATE comments_comment SET status = 'approved' WHERE id = %s", [comment_id]
+        )
+    return delays
 
 
 # wrk -------------------------------------------------------------------------------------------
@@ -390,6 +448,7 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds (default 3)")
     parser.add_argument("--connections", type=int, default=64, help="wrk connections (64)")
     parser.add_argument("--keep-database", action="store_true", help="keep <name>_bench after")
+    parser.add_argument("--trials", type=int, default=20, help="invalidation trials (20)")
     options = parser.parse_args()
     if shutil.which("wrk") is None or NGINX is None:
         sys.exit("wrk or nginx is missing: `make bench` installs them (as root)")
@@ -412,9 +471,13 @@ def main() -> int:
         "DEFAULT_FROM_EMAIL": "bench@localhost",
         "SITE_URL": "http://127.0.0.1",
         "DJANGO_LOG_FORMAT": "json",  # server_errors() reads the request lines
+        # Names the worker that answered: the invalidation trials must reach every one.
+        "PAGE_CACHE_WORKER_HEADER": "1",
     }
     run_id = secrets.token_hex(4)
     gunicorn = nginx = None
+    others = []  # the other gunicorns: cache off, second host, gunicorn's ceiling
+    proxy = contextlib.ExitStack()
     try:
         print(f"Machine: {machine()}; load average before: {load_average()}")
         name = urllib.parse.urlsplit(database_url).path[1:]
@@ -423,16 +486,45 @@ def main() -> int:
         seeded = prepare_site(env)
 
         port, nginx_port = free_port(), free_port()
+        off_port, second_port, ceiling_port = free_port(), free_port(), free_port()
         gunicorn = start_gunicorn(env, port, seeded["health"], folder / "gunicorn.log")
         base = f"http://127.0.0.1:{port}"
         page = get(base + seeded["post"])
         etag = page.headers["ETag"]
         body = page.read()
         nginx = start_nginx(folder, body, nginx_port)
+        (folder / "page.html").write_bytes(body)
+        others = [
+            start_gunicorn(
+                {**env, "PAGE_CACHE": "off"}, off_port, seeded["health"], folder / "off.log"
+            ),
+            start_gunicorn(
+                {**env, "WEB_CONCURRENCY": "2"},
+                second_port,
+                seeded["health"],
+                folder / "second.log",
+            ),
+            start_gunicorn(
+                {**env, "BENCH_PAGE_FILE": str(folder / "page.html")},
+                ceiling_port,
+                "/",
+                folder / "ceiling.log",
+                app="bench.trivial_app",
+            ),
+        ]
+        front = proxy.enter_context(front_proxy(f"127.0.0.1:{port}", workers="auto"))
         search = seeded["search"] + "?" + urllib.parse.urlencode({"q": "machine learning engineer"})
         targets = [
             Target("post page, 50 comments", base + seeded["post"], [FORWARDED]),
             Target("same bytes from nginx", f"http://127.0.0.1:{nginx_port}{seeded['post']}"),
+            Target(
+                "post page, cache off", f"http://127.0.0.1:{off_port}{seeded['post']}", [FORWARDED]
+            ),
+            Target("gunicorn's ceiling (same bytes)", f"http://127.0.0.1:{ceiling_port}/"),
+            Target(
+                "post page through nginx front",
+                f"https://127.0.0.1:{front.https_port}{seeded['post']}",
+            ),  # fmt: skip
             Target("304 revalidation", base + seeded["post"], [FORWARDED, ("If-None-Match", etag)]),
             Target("home page", base + seeded["home"], [FORWARDED]),
             Target("search page", base + search, [FORWARDED]),
@@ -455,6 +547,10 @@ def main() -> int:
                     f"  errors {result.errors}"
                 )
 
+        print(f"Invalidation: {options.trials} trials, every worker of two hosts...")
+        hosts = {port: gunicorn.pid, second_port: others[1].pid}
+        delays = invalidation_delays(database_url, seeded["post"], hosts, options.trials)
+
         print(f"Posting comments: {POSTERS} posters, {options.seconds} s...")
         posting = post_comments(port, seeded, options.seconds, run_id)
         stored = stored_comments(database_url, posting.comment_ids, run_id)
@@ -462,7 +558,8 @@ def main() -> int:
         errors_5xx = server_errors(folder / "gunicorn.log")
         load_after = load_average()
     finally:
-        for process in [nginx, gunicorn]:
+        proxy.close()
+        for process in [nginx, gunicorn, *others]:
             if process is not None:
                 stop(process)
         if not options.keep_database:
@@ -474,7 +571,8 @@ def main() -> int:
             embedded_postgres.stop()
         shutil.rmtree(folder, ignore_errors=True)
 
-    post, nginx_target, revalidation, home, search_target, busy, floor = targets
+    post, nginx_target, cache_off, ceiling, front_target = targets[:5]
+    revalidation, home, search_target, busy, floor = targets[5:]
     print()
     print(f"Results: median of {options.rounds} runs of {options.seconds} s at "
           f"{options.connections} connections (load average after: {load_after})")  # fmt: skip
@@ -490,6 +588,11 @@ def main() -> int:
         f"  {'comment POST (16 posters)':30} {posted / posting.seconds:9.0f} {p50:8.2f} {p99:8.2f}"
         f"  answers {dict(sorted(posting.statuses.items()))}"
     )
+    delay_p50, delay_max = statistics.median(delays), max(delays)
+    print(
+        f"  invalidation, every worker of 2 hosts: p50 {delay_p50:.0f} ms, max {delay_max:.0f} ms"
+        f" over {len(delays)} trials"
+    )
     print("  gunicorn workers' resident memory: "
           + ", ".join(f"{mb:.0f} MB" for mb in sorted(memory.values())))  # fmt: skip
 
@@ -497,7 +600,17 @@ def main() -> int:
         return target.median(attribute) / post.median(attribute)
 
     ratio = post.median("requests_per_second") / nginx_target.median("requests_per_second")
+    ceiling_ratio = post.median("requests_per_second") / ceiling.median("requests_per_second")
+    front_ratio = front_target.median("requests_per_second") / nginx_target.median(
+        "requests_per_second"
+    )
     targets_met = {
+        f"through the nginx front at least 80% of nginx's req/s ({front_ratio:.1%})": (
+            front_ratio >= 0.8
+        ),
+        f"a change on every worker of both hosts within 100 ms (max {delay_max:.0f} ms)": (
+            delay_max < 100
+        ),
         f"post page at least 15% of nginx's req/s ({ratio:.1%})": ratio >= 0.15,
         f"post page p99 under 50 ms ({post.median('p99_ms'):.1f} ms)": post.median("p99_ms") < 50,
         f"home p99 within 2x the post page's (x{times(home):.2f})": times(home) <= 2,
@@ -528,7 +641,10 @@ def main() -> int:
     print("Checks:")
     for check, passed in checks.items():
         print(f"  {'ok  ' if passed else 'FAIL'} {check}")
-    print(f"Post page / nginx: {ratio:.1%} of nginx's req/s for the same {len(body):,} bytes")
+    print(
+        f"Post page / nginx: {ratio:.1%} of nginx's req/s for the same {len(body):,} bytes;"
+        f" {ceiling_ratio:.0%} of gunicorn's own ceiling"
+    )
     return 0 if all(checks.values()) else 1
 
 

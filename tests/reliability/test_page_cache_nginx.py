@@ -37,8 +37,10 @@ def test_an_anonymous_page_is_kept_a_second_and_a_change_shows_within_it(proxy, 
     post.title = "Changed behind the proxy"
     post.save()
     changed = time.monotonic()
+    # nginx counts a page's life in whole seconds: "1 s" is until the clock's next second but
+    # one, at most 2 s; then one request renders it afresh while the others get the old copy.
     while "Changed behind the proxy" not in proxy.get(path)[2]:
-        assert time.monotonic() - changed < 1.5, "the change took more than a second to show"
+        assert time.monotonic() - changed < 2.5, "the change took more than 2 s to show"
         time.sleep(0.05)
 
 
