@@ -312,24 +312,23 @@ class ModerationLogAdmin(admin.ModelAdmin):
         return HttpResponseRedirect(reverse("admin:comments_moderationdecision_changelist"))
 
 
+class BanForm(forms.ModelForm):
+    spam_pending = forms.BooleanField(
+        required=False, initial=True, label="Also mark this writer's pending comments as spam"
+    )
+
+    class Meta:
+        model = Ban
+        fields = ["kind", "value", "note"]
+
+
 @admin.register(Ban)
 class BanAdmin(admin.ModelAdmin):
+    form = BanForm
     list_display = ["value", "kind", "note", "created_by", "created_at"]
     list_filter = ["kind"]
     search_fields = ["value", "note"]
     fields = ["kind", "value", "note"]
-
-    def get_form(self, request, obj=None, **kwargs):
-        form = super().get_form(request, obj, **kwargs)
-
-        class BanForm(form):
-            spam_pending = forms.BooleanField(
-                required=False,
-                initial=True,
-                label="Also mark this writer's pending comments as spam",
-            )
-
-        return BanForm
 
     def get_fields(self, request, obj=None):
         return [*self.fields, "spam_pending"] if obj is None else self.fields
