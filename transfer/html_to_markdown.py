@@ -101,3 +101,13 @@ def to_markdown(html: str) -> Converted:
 def plain_text(html: str) -> str:
     """The text of some HTML, on one line."""
     return " ".join(BeautifulSoup(html or "", "html.parser").get_text(" ").split())
+
+
+def first_paragraph(html: str) -> str:
+    """The text of the first paragraph of `html` with any text, else all its text."""
+    soup = BeautifulSoup(autop(html or ""), "html.parser")
+    for paragraph in soup.find_all("p"):
+        text = " ".join(paragraph.get_text(" ").split())
+        if text:
+            return text
+    return plain_text(html)

@@ -18,7 +18,7 @@ from django.utils.text import Truncator, slugify
 
 from blog.models import Post
 from comments.models import Comment
-from transfer.html_to_markdown import Converted, plain_text, to_markdown
+from transfer.html_to_markdown import Converted, first_paragraph, plain_text, to_markdown
 from transfer.models import Imported, OldPath
 from transfer.report import Report
 
@@ -123,7 +123,7 @@ def import_post(source: str, item: SourcePost, report: Report) -> Post:
     note_conversion(report, what, converted)
     for text in item.notes:
         report.note("Other notes", f"{what}: {text}")
-    description = plain_text(item.excerpt_html) or plain_text(_first_paragraphs(converted.markdown))
+    description = plain_text(item.excerpt_html) or first_paragraph(item.html)
     description = Truncator(description or item.title).chars(DESCRIPTION_MAX_LENGTH)
     post = Post(
         title=Truncator(item.title.strip() or slug).chars(TITLE_MAX_LENGTH),
@@ -147,10 +147,6 @@ def import_post(source: str, item: SourcePost, report: Report) -> Post:
     report.count("posts", "created")
     _redirect_old_path(item.link, post, what, report)
     return post
-
-
-def _first_paragraphs(markdown: str) -> str:
-    return Truncator(markdown.split("\n\n", 1)[0]).words(60)
 
 
 def _redirect_old_path(link: str, post: Post, what: str, report: Report) -> None:

@@ -123,6 +123,7 @@ def test_draft_without_post_name_or_date_gets_a_slug_from_its_title(client, impo
 def test_percent_encoded_unicode_slug_becomes_one_the_url_converter_accepts(client, imported):
     post = Post.objects.get(title="Привет, мир")
     assert post.slug == "privet-mir"
+    assert post.description == "A classic-editor post, with no paragraph tags."
     page = client.get(post.get_absolute_url())
     assertContains(page, "A classic-editor post, with no paragraph tags.</p>", html=False)
     assertContains(page, "<p>WordPress makes paragraphs of blank lines when it shows it.</p>")
