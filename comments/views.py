@@ -148,6 +148,7 @@ class DecisionLinkView(View):
                 moderator,
                 channel=ModerationDecision.Channel.MAIL,
             )
+            comment.refresh_from_db()
             context["done"] = True
         return self.page(request, context)
 
