@@ -257,15 +257,17 @@ def test_memory_is_bounded_in_bytes_least_recently_used_out(db):
         assert django_app.calls == 13  # the oldest gone
 
 
-def test_each_answer_carries_a_token_signed_for_it(cache, post):
+def test_each_answer_carries_a_token_of_its_own_second(cache, post):
+    """Not the token of when the page was stored: the "too fast" rule counts from the answer."""
     url = post.get_absolute_url()
     tokens = []
     for _ in range(3):
         tokens.append(TOKEN.search(call(cache, url).text).group(1))
-        time.sleep(0.01)
-    assert len(set(tokens)) == 3
-    rendered_at = [form_tokens.read(token, token_scope(post)) for token in tokens]
+        time.sleep(0.6)
+    assert len(set(tokens)) >= 2
+    rendered_at = [form_tokens.read(token, token_scope(post)).timestamp() for token in tokens]
     assert rendered_at == sorted(rendered_at)
+    assert time.time() - rendered_at[-1] < 1.1
 
 
 def test_compressed_variants_are_the_same_page(cache, django_app, post):
