@@ -30,7 +30,13 @@ class PostAdmin(MarkdownxModelAdmin):
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "body":
             kwargs["widget"] = PostEditorWidget
-        return super().formfield_for_dbfield(db_field, request, **kwargs)
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "published_at":
+            # The admin labels the pair as a whole (a fieldset): name each box for screen readers.
+            date, time = field.widget.widgets
+            date.attrs["aria-label"] = "Publication date"
+            time.attrs["aria-label"] = "Publication time"
+        return field
 
     def get_changeform_initial_data(self, request):
         return {"author": request.user.pk, **super().get_changeform_initial_data(request)}

@@ -6,7 +6,7 @@ take their place at the paths its widget calls (MARKDOWNX_URLS_PATH, MARKDOWNX_U
 The editor (PostEditorWidget) puts the Markdown and its preview side by side on wide screens
 (static/blog/editor.css). The preview is not an iframe (the site refuses to be framed): it is a
 box of the admin page whose class, `post-preview`, scopes the site's own article stylesheets
-(`preview_stylesheet`, the public CSS inside `@scope`), so it looks like the page without
+(`preview_stylesheet`: each public rule prefixed by that class), so it looks like the page without
 restyling the admin. static/blog/editor.js asks before leaving with unsaved changes.
 """
 
@@ -85,7 +85,44 @@ def image_upload(request):
 
 # The public stylesheets whose rules the preview takes, in the order the post page links them.
 PREVIEW_SOURCES = ("css/site.css", "css/article.css", "css/code.css")
-PREVIEW_SCOPE = ".post-preview"
+# The class twice: the admin's own rules (".module h2", "a:link") are outranked, not just tied.
+PREVIEW_SCOPE = ".post-preview.post-preview"
+PAGE_SELECTORS = {":root", "html", "body"}
+GROUP_RULES = ("@media", "@supports")
+
+
+def _scoped_selector(selector: str) -> str:
+    selector = selector.strip()
+    if selector in PAGE_SELECTORS:
+        return PREVIEW_SCOPE  # the page's root and body are the preview box itself
+    return f"{PREVIEW_SCOPE} {selector}"
+
+
+def scope_css(css: str) -> str:
+    """Every rule of `css` limited to the preview box (site.css's simple shape: rules, @media
+    groups of rules; other at-rules such as @page do not apply to a box and are dropped)."""
+    css = re.sub(r"/\*.*?\*/", "", css, flags=re.DOTALL)
+    out, position = [], 0
+    while True:
+        opening, closing = css.find("{", position), css.find("}", position)
+        if closing != -1 and (opening == -1 or closing < opening):
+            out.append("}\n")  # the end of a rule or a group
+            position = closing + 1
+            continue
+        if opening == -1:
+            break
+        prelude = css[position:opening].strip()
+        if prelude.startswith(GROUP_RULES):
+            out.append(f"{prelude} {{\n")
+            position = opening + 1
+        elif prelude.startswith("@"):
+            position = css.find("}", opening) + 1  # @page { ... }: nothing for the preview
+        else:
+            body_end = css.find("}", opening)
+            selectors = ", ".join(_scoped_selector(part) for part in prelude.split(","))
+            out.append(f"{selectors} {{{css[opening + 1 : body_end].strip()}}}\n")
+            position = body_end + 1
+    return "".join(out)
 
 
 @cache
@@ -93,13 +130,8 @@ def _preview_css(release_digest: str) -> str:
     parts = []
     for name in PREVIEW_SOURCES:
         with open(finders.find(name), encoding="utf-8") as file:
-            css = file.read()
-        # The page's root and body are the preview box itself.
-        css = re.sub(r"(?m)^:root\b", ":scope", css)
-        css = re.sub(r"(?m)^(\s*):root\b", r"\1:scope", css)
-        css = re.sub(r"(?m)^body\b", ":scope", css)
-        parts.append(f"/* {name} */\n{css}")
-    return f"@scope ({PREVIEW_SCOPE}) {{\n" + "\n".join(parts) + "\n}\n"
+            parts.append(f"/* {name}, limited to the preview */\n{scope_css(file.read())}")
+    return "\n".join(parts)
 
 
 @staff_member_required

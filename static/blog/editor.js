@@ -1,6 +1,6 @@
 // The post editor (blog/editor.py): ask before leaving the page with unsaved changes.
-// A static file, as the site's CSP allows no inline script.
-(function () {
+// A static file, as the site's CSP allows no inline script; the admin loads it in <head>.
+document.addEventListener("DOMContentLoaded", function () {
   "use strict";
   const editor = document.querySelector(".post-editor");
   const form = editor && editor.closest("form");
@@ -17,4 +17,4 @@
       event.returnValue = "";
     }
   });
-})();
+});
