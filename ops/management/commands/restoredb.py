@@ -1,17 +1,19 @@
-"""Load a dump written by backupdb into an empty database."""
+"""Load a dump written by backupdb into an empty database, and the uploads saved beside it."""
 
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from ops import postgres
+from ops import media_archive, postgres
 
 
 class Command(BaseCommand):
     help = (
         "Restore a backupdb dump into the database (DATABASE_URL), which must exist and be "
-        "empty. All or nothing: a failed restore leaves the database empty."
+        "empty. All or nothing: a failed restore leaves the database empty. The uploads saved "
+        "beside it (<same name>.media.tar.gz), if any, are put back into MEDIA_ROOT."
     )
 
     def add_arguments(self, parser):
@@ -20,6 +22,10 @@ class Command(BaseCommand):
     def handle(self, *args, dump, **options):
         if not dump.is_file():
             raise CommandError(f"No such dump: {dump}")
+        media = media_archive.archive_for(dump)
+        media_root = Path(settings.MEDIA_ROOT)
+        if media.is_file():
+            media_archive.check(media, media_root)  # refused before the database is touched
         name = connection.settings_dict["NAME"]
         tables = connection.introspection.table_names()
         if tables:
@@ -37,3 +43,6 @@ class Command(BaseCommand):
             str(dump),
         )
         self.stdout.write(f"Restored {dump} into {name}")
+        if media.is_file():
+            count = media_archive.extract(media, media_root)
+            self.stdout.write(f"Restored {count} uploaded file(s) from {media} into {media_root}")
