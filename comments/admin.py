@@ -56,6 +56,7 @@ class ReasonFilter(admin.SimpleListFilter):
             ("too many links", "Too many links"),
             ("ban", "A ban"),
             ("approved", "Trusted writer"),
+            ("edited", "Edited by its writer"),
         ]
 
     def queryset(self, request, queryset):
@@ -229,6 +230,7 @@ class CommentAdmin(admin.ModelAdmin):
             if obj.ip_address:
                 same_writer |= Q(ip_address=obj.ip_address)
             context["decisions"] = obj.decisions.select_related("moderator", "undone_by")
+            context["edits"] = obj.edits.all()
             context["other_comments"] = (
                 Comment.objects.filter(same_writer)
                 .exclude(pk=obj.pk)

@@ -23,7 +23,8 @@ class PostCommentsFeed(Feed):
         return f"Approved comments on “{post.title}”."
 
     def items(self, post):
-        return Comment.objects.approved().filter(post=post).order_by("-created_at")[:FEED_LENGTH]
+        comments = Comment.objects.approved().filter(post=post, deleted_at=None)
+        return comments.order_by("-created_at")[:FEED_LENGTH]
 
     def item_title(self, comment):
         return f"Comment by {comment.name}"

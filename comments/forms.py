@@ -144,3 +144,15 @@ class CommentForm(forms.ModelForm):
             honeypot=self.cleaned_data["honeypot"].strip(),
             seconds_taken=(timezone.now() - self.rendered_at).total_seconds(),
         )
+
+
+class EditForm(forms.ModelForm):
+    """A writer's edit of their comment's text."""
+
+    class Meta:
+        model = Comment
+        fields = ["body"]
+        field_classes = {"body": PlainTextField}
+        labels = {"body": "Comment"}
+        error_messages = {"body": {"required": "Please write a comment, or delete it instead."}}
+        widgets = {"body": forms.Textarea(attrs={"rows": 8})}

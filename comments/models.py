@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from blog.models import Post, is_author
 from comments.markup import render_comment
+from ops.one_way import digest
 
 # Comment ids are bigints: anything larger is no comment of ours.
 MAX_COMMENT_ID = 2**63 - 1
@@ -113,6 +114,13 @@ class Comment(models.Model):
     # How many decisions were made on it (undos included): a mailed decision link names the
     # count it was made for, so a link dies once anyone decides, even after an undo.
     decision_count = models.PositiveIntegerField(default=0, db_default=0, editable=False)
+    # The text a moderator last approved: an edit is judged small or not against it, so that
+    # small edits cannot add up to a new comment.
+    approved_body = models.TextField(blank=True, default="", db_default="", editable=False)
+    edited_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Deleted by its writer while replies stand under it: shown as "Comment deleted" in place,
+    # its text and everything about its writer erased.
+    deleted_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = CommentQuerySet.as_manager()
 
@@ -202,7 +210,7 @@ class BanQuerySet(models.QuerySet):
         """The bans that cover a writer with this email and address."""
         domain = email.strip().lower().rpartition("@")[2]
         candidates = self.filter(
-            Q(kind=Ban.Kind.EMAIL, value=email.strip().lower())
+            Q(kind=Ban.Kind.EMAIL, value__in=[email.strip().lower(), Ban.digest_value(email)])
             | Q(kind=Ban.Kind.DOMAIN, value=domain)
             | Q(kind=Ban.Kind.NETWORK)
         )
@@ -257,10 +265,16 @@ class Ban(models.Model):
     def reason(self) -> str:
         return f"ban: {self}"
 
+    @staticmethod
+    def digest_value(email: str) -> str:
+        """What an email ban keeps once its address is erased (the writer asked to be
+        forgotten): the ban still holds, and the address cannot be read back."""
+        return f"digest:{digest(email)}"
+
     def covers(self, email: str, ip_address: str | None) -> bool:
         email = email.strip().lower()
         if self.kind == Ban.Kind.EMAIL:
-            return email == self.value
+            return self.value in (email, Ban.digest_value(email))
         if self.kind == Ban.Kind.DOMAIN:
             return email.rpartition("@")[2] == self.value
         return bool(ip_address) and ipaddress.ip_address(ip_address) in ipaddress.ip_network(
@@ -281,3 +295,18 @@ class ModeratorPreference(models.Model):
 
     def __str__(self):
         return f"{self.user}: {'daily digest' if self.daily_digest else 'a mail per comment'}"
+
+
+class CommentEdit(models.Model):
+    """One edit by a comment's writer: the text before and after, for the moderators."""
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="edits")
+    body_before = models.TextField()
+    body_after = models.TextField()
+    edited_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-edited_at", "-pk"]
+
+    def __str__(self):
+        return f"edit of comment {self.comment_id} at {self.edited_at:%Y-%m-%d %H:%M}"

@@ -2,6 +2,7 @@
 
 import logging
 from datetime import datetime, timedelta
+from difflib import SequenceMatcher
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -13,7 +14,8 @@ from django.utils.text import Truncator
 from django.utils.translation import ngettext
 
 from comments import decision_links, spam_rules
-from comments.models import Ban, Comment, ModerationDecision, ModeratorPreference
+from comments.markup import render_comment
+from comments.models import Ban, Comment, CommentEdit, ModerationDecision, ModeratorPreference
 from comments.permissions import is_moderator, moderators
 from comments.signals import comments_published
 from ops.mail import send_later
@@ -91,6 +93,7 @@ def submit_comment(
             user_agent=user_agent[:USER_AGENT_MAX_LENGTH],
             moderated_by=user if approved else None,
             moderated_at=now if approved else None,
+            approved_body=submission.body if approved else "",
         )
         if comment.status == Comment.Status.PENDING:
             notify_moderators(comment)
@@ -198,11 +201,13 @@ def moderate(comments, status: str, moderator, channel=ModerationDecision.Channe
         pks = list(comments.values_list("pk", flat=True))
         chosen = Comment.objects.filter(pk__in=pks).select_for_update()
         before = dict(chosen.values_list("pk", "status"))
+        approved_text = {"approved_body": F("body")} if status == Comment.Status.APPROVED else {}
         Comment.objects.filter(pk__in=before).update(
             status=status,
             moderated_by=moderator,
             moderated_at=now,
             decision_count=F("decision_count") + 1,
+            **approved_text,
         )
         ModerationDecision.objects.bulk_create(
             ModerationDecision(
@@ -238,6 +243,93 @@ def spam_pending_of(ban: Ban, moderator) -> int:
     ]
     Comment.objects.filter(pk__in=covered).update(status_reason=ban.reason)
     return moderate(Comment.objects.filter(pk__in=covered), Comment.Status.SPAM, moderator)
+
+
+class NotEditable(Exception):
+    """Past the edit window, or an approved reply stands under the comment."""
+
+
+def edit_refusal(comment: Comment, now=None) -> str | None:
+    """Why the writer may not edit `comment` now, or None."""
+    now = now or timezone.now()
+    if comment.deleted_at is not None:
+        return "This comment was deleted."
+    if now - comment.created_at > timedelta(seconds=settings.COMMENTS_EDIT_WINDOW_SECONDS):
+        minutes = settings.COMMENTS_EDIT_WINDOW_SECONDS // 60
+        return f"A comment can be edited for {minutes} minutes after it is sent."
+    if comment.replies.approved().exists():
+        return "Someone has replied to this comment, so it can no longer be edited."
+    return None
+
+
+def characters_changed(before: str, after: str) -> int:
+    """How many characters an edit added, removed or replaced (difflib's opcodes)."""
+    matcher = SequenceMatcher(None, before, after, autojunk=False)
+    return sum(
+        max(i2 - i1, j2 - j1) for tag, i1, i2, j1, j2 in matcher.get_opcodes() if tag != "equal"
+    )
+
+
+def edit_comment(comment: Comment, body: str) -> Comment:
+    """The writer's edit. The new text goes through the anti-spam rules again. An approved
+    comment stays approved when the change is small: at most COMMENTS_SMALL_EDIT characters
+    against the text a moderator approved, and no new link; otherwise it goes back to the
+    moderators with the reason. Any edit kills the mailed decision links (they name the text
+    they approve). Raises NotEditable."""
+    now = timezone.now()
+    with transaction.atomic():
+        comment = Comment.objects.select_for_update().select_related("post").get(pk=comment.pk)
+        refusal = edit_refusal(comment, now)
+        if refusal:
+            raise NotEditable(refusal)
+        CommentEdit.objects.create(
+            comment=comment, body_before=comment.body, body_after=body, edited_at=now
+        )
+        submission = spam_rules.Submission(comment.name, comment.email, body, "", float("inf"))
+        verdict = spam_rules.check(submission)
+        if verdict.status == Comment.Status.SPAM:
+            comment.status, comment.status_reason = verdict.status, verdict.reason
+        elif comment.status == Comment.Status.APPROVED and not small_edit(comment, body):
+            changed = characters_changed(comment.approved_body, body)
+            comment.status = Comment.Status.PENDING
+            comment.status_reason = f"edited: {changed} characters changed since approval"
+        comment.body, comment.edited_at = body, now
+        comment.decision_count += 1
+        comment.save()
+        if comment.status == Comment.Status.PENDING:
+            notify_moderators(comment)
+    return comment
+
+
+def small_edit(comment: Comment, body: str) -> bool:
+    links_before = render_comment(comment.approved_body).count("<a ")
+    return (
+        characters_changed(comment.approved_body, body) <= settings.COMMENTS_SMALL_EDIT
+        and render_comment(body).count("<a ") <= links_before
+    )
+
+
+def delete_comment(comment: Comment) -> None:
+    """The writer's delete: with approved replies it stays as a "Comment deleted" placeholder,
+    everything about its writer erased; without, it goes."""
+    with transaction.atomic():
+        comment = Comment.objects.select_for_update().get(pk=comment.pk)
+        if comment.replies.approved().exists():
+            erase(comment)
+        else:
+            comment.delete()
+
+
+def erase(comment: Comment) -> None:
+    """Keep the comment's place in its thread and nothing of what its writer gave."""
+    CommentEdit.objects.filter(comment=comment).delete()
+    comment.body = comment.approved_body = ""
+    comment.name = comment.email = comment.user_agent = ""
+    comment.ip_address = None
+    comment.user = None
+    comment.deleted_at = timezone.now()
+    comment.decision_count += 1
+    comment.save()
 
 
 class TooLateToUndo(Exception):

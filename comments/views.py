@@ -14,7 +14,7 @@ from django.views.generic.edit import FormMixin
 from blog.models import Post
 from blog.views import PostDetailView
 from comments import decision_links, services
-from comments.forms import CommentForm
+from comments.forms import CommentForm, EditForm
 from comments.models import Comment, ModerationDecision
 from comments.own_comments import OWN_COMMENTS
 from comments.permissions import is_moderator
@@ -156,3 +156,62 @@ class DecisionLinkView(View):
         response = render(request, self.template_name, context, status=status)
         response["X-Robots-Tag"] = "noindex"
         return response
+
+
+class OwnCommentMixin:
+    """Views of a comment for the browser that wrote it (the signed own-comments cookie)."""
+
+    def dispatch(self, request, pk):
+        self.comment = get_object_or_404(
+            Comment.objects.select_related("post").filter(deleted_at=None), pk=pk
+        )
+        if pk not in OWN_COMMENTS.ids(request):
+            return render(request, "comments/not_yours.html", status=403)
+        return super().dispatch(request, pk)
+
+    def back_to_post(self, fragment=""):
+        return HttpResponseRedirect(f"{self.comment.post.get_absolute_url()}{fragment}", status=303)
+
+
+class EditCommentView(OwnCommentMixin, View):
+    """The writer's edit, within COMMENTS_EDIT_WINDOW_SECONDS and before an approved reply."""
+
+    def get(self, request, pk):
+        return self.show(request, EditForm(initial={"body": self.comment.body}))
+
+    def post(self, request, pk):
+        form = EditForm(request.POST)
+        if not form.is_valid():
+            return self.show(request, form, status=400)
+        try:
+            comment = services.edit_comment(self.comment, form.cleaned_data["body"])
+        except services.NotEditable as refusal:
+            form.add_error(None, str(refusal))
+            return self.show(request, form, status=403)
+        if comment.status == Comment.Status.APPROVED:
+            messages.success(request, "Your comment is updated.")
+        else:
+            messages.success(
+                request, "Your comment is updated and waits for a moderator to read it again."
+            )
+        return self.back_to_post(f"#comment-{comment.pk}")
+
+    def show(self, request, form, status=200):
+        context = {
+            "comment": self.comment,
+            "form": form,
+            "refusal": services.edit_refusal(self.comment),
+        }
+        return render(request, "comments/edit.html", context, status=status)
+
+
+class DeleteCommentView(OwnCommentMixin, View):
+    """The writer's delete, at any time: a page with a button; only the POST deletes."""
+
+    def get(self, request, pk):
+        return render(request, "comments/delete.html", {"comment": self.comment})
+
+    def post(self, request, pk):
+        services.delete_comment(self.comment)
+        messages.success(request, "Your comment is deleted.")
+        return self.back_to_post("#comments")

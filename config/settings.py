@@ -298,6 +298,11 @@ COMMENTS_MAX_LINKS = int(os.environ.get("COMMENTS_MAX_LINKS", 2))
 # A comment is published at once when its writer proves the address is theirs (a browser that
 # confirmed it, or a mailed "publish my comment" link) and the address has an approved comment.
 COMMENTS_TRUST_PROVEN_WRITERS = env_flag("COMMENTS_TRUST_PROVEN_WRITERS", default=True)
+# A writer may edit their comment this long after sending it, while no approved reply stands
+# under it; an approved comment stays approved after an edit of at most COMMENTS_SMALL_EDIT
+# characters against the text a moderator approved (and no new link), else it goes back to them.
+COMMENTS_EDIT_WINDOW_SECONDS = int(os.environ.get("COMMENTS_EDIT_WINDOW_SECONDS", 900))
+COMMENTS_SMALL_EDIT = int(os.environ.get("COMMENTS_SMALL_EDIT", 20))
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")

@@ -36,3 +36,33 @@ class FollowForm(forms.Form):
                 code="bad_token",
             ) from None
         return self.cleaned_data
+
+
+class DataRequestForm(forms.Form):
+    """ "Your comments and data": an address, to which we mail a link to its comments."""
+
+    SCOPE = "notifications.your-data"
+
+    email = forms.EmailField(
+        label="Your email address",
+        help_text="The address you wrote your comments with.",
+        error_messages={"required": "Please give the address your comments were written with."},
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    token = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, label_suffix="", **kwargs)
+        self.fields["token"].initial = form_tokens.issue(self.SCOPE)
+
+    def clean(self):
+        try:
+            form_tokens.read(self.data.get("token", ""), self.SCOPE)
+        except (form_tokens.BadToken, form_tokens.ExpiredToken):
+            self.data = self.data.copy()
+            self.data["token"] = form_tokens.issue(self.SCOPE)
+            raise ValidationError(
+                "This form could not be verified or is too old. Please send it again.",
+                code="bad_token",
+            ) from None
+        return self.cleaned_data

@@ -7,6 +7,7 @@ names one address or one subscription; none carries anything a reader could chan
 - unsubscribe (one subscription) and stop all mail (one address): never expire.
 """
 
+import hashlib
 from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
@@ -91,3 +92,28 @@ def comment_to_publish(token: str):
     if comment is None or comment.decision_count != count:
         return None
     return comment
+
+
+DATA_SALT = "notifications.your-data"
+DATA_MAX_AGE = timedelta(hours=1)
+
+
+def data_state(email: str) -> str:
+    """What the address's data is now: a link made for it dies once it is deleted."""
+    pks = Comment.objects.filter(email__iexact=email).order_by("pk").values_list("pk", flat=True)
+    return hashlib.blake2b(repr(list(pks)).encode(), digest_size=8).hexdigest()
+
+
+def data_url(email: str) -> str:
+    """The "Your comments and data" link: one address, an hour, until its data is deleted."""
+    token = signing.dumps({"e": email, "s": data_state(email)}, salt=DATA_SALT)
+    return absolute(reverse("notifications:your-data-page", args=[token]))
+
+
+def email_for_data(token: str) -> str | None:
+    try:
+        payload = signing.loads(token, salt=DATA_SALT, max_age=DATA_MAX_AGE)
+        email, state = str(payload["e"]), str(payload["s"])
+    except (signing.BadSignature, KeyError, TypeError):
+        return None
+    return email if state == data_state(email) else None

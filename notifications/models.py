@@ -1,8 +1,5 @@
 """Addresses that asked for mail, and what each one follows."""
 
-import hashlib
-
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
@@ -13,12 +10,6 @@ from comments.models import Comment
 def normalise(email: str) -> str:
     """One address, however it was typed: mailboxes are case-insensitive in practice."""
     return email.strip().lower()
-
-
-def digest(email: str) -> str:
-    """A one-way digest of an address, for counts that must not keep the address itself."""
-    data = f"{settings.SECRET_KEY}:{normalise(email)}".encode()
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
 class Address(models.Model):

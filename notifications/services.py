@@ -12,8 +12,11 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from comments.models import Ban, Comment
+from comments.services import delete_comment
 from notifications import tasks
-from notifications.models import MailRequest, digest
+from notifications.models import Address, MailRequest, normalise
+from ops.one_way import digest
 
 
 class TooManyRequests(Exception):
@@ -63,3 +66,26 @@ def offer_publishing(comment, ip_address: str | None) -> None:
     with transaction.atomic():
         count_request(comment.email, ip_address)
         tasks.offer_publishing.enqueue(comment.pk)
+
+
+def request_data_link(email: str, ip_address: str | None) -> None:
+    """Mail `email` a link to its comments and data (limited as any request for mail)."""
+    with transaction.atomic():
+        count_request(email, ip_address)
+        tasks.mail_data_link.enqueue(email)
+
+
+def forget(email: str) -> int:
+    """Erase what the site holds about `email`: each comment is deleted as its writer would
+    (a placeholder where approved replies stand, its name, address, IP and user agent erased),
+    its subscriptions and confirmation go, and a ban on it keeps only a one-way digest. Rate
+    limit counts hold digests already. Returns how many comments it had."""
+    with transaction.atomic():
+        comments = list(Comment.objects.filter(email__iexact=email))
+        for comment in comments:
+            delete_comment(comment)
+        Address.objects.filter(email=normalise(email)).delete()
+        Ban.objects.filter(kind=Ban.Kind.EMAIL, value=normalise(email)).update(
+            value=Ban.digest_value(email)
+        )
+    return len(comments)

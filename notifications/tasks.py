@@ -90,6 +90,22 @@ def offer_publishing(comment_id: int) -> None:
     )
 
 
+@task()
+def mail_data_link(email: str) -> None:
+    """Mail the "Your comments and data" link, if the site holds anything for the address."""
+    if not (
+        Comment.objects.filter(email__iexact=email).exists()
+        or Address.objects.filter(email=normalise(email)).exists()
+    ):
+        return
+    context = {"blog_title": settings.BLOG_TITLE, "data_url": links.data_url(email)}
+    send_later(
+        to=email,
+        subject=f"Your comments and data on {settings.BLOG_TITLE}",
+        text=render_to_string("notifications/email/your_data.txt", context),
+    )
+
+
 def confirm_by_proof(email: str) -> Address:
     """The owner of `email` proved it otherwise than by a confirm link (a publish link)."""
     address, _ = Address.objects.get_or_create(email=normalise(email))

@@ -8,19 +8,21 @@ cookie and no Referer.
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import HttpResponseRedirect
+from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.decorators import method_decorator
+from django.utils.translation import ngettext
 from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 
 from blog.models import Post
+from comments.models import Comment
 from comments.services import publish_for_trusted_writer
 from notifications import links, services, tasks
 from notifications.confirmed_browser import CONFIRMED_ADDRESSES
-from notifications.forms import FollowForm
-from notifications.models import Address, Subscription
+from notifications.forms import DataRequestForm, FollowForm
+from notifications.models import Address, Subscription, normalise
 from ops.client_ip import client_ip
 
 FOLLOW_ANSWER = (
@@ -35,6 +37,16 @@ INVALID_LINK = (
     "This link is not valid: it may have expired, or a newer one was sent. "
     "Ask for mail again from the post's page to get a new link."
 )
+
+
+def too_many_requests(form) -> None:
+    """Say on the form that the request limits were reached (the view answers 429)."""
+    minutes = settings.NOTIFICATIONS_REQUEST_WINDOW_SECONDS // 60
+    form.add_error(
+        None,
+        "Too many requests for mail from this address or this connection in the last "
+        f"{minutes} minutes. Please try again later.",
+    )
 
 
 def page(request, *, title, text, button=None, status=200, details=None):
@@ -67,12 +79,7 @@ class FollowView(View):
                 marks=CONFIRMED_ADDRESSES.ids(request),
             )
         except services.TooManyRequests:
-            minutes = settings.NOTIFICATIONS_REQUEST_WINDOW_SECONDS // 60
-            form.add_error(
-                None,
-                "Too many requests for mail from this address or this connection in the last "
-                f"{minutes} minutes. Please try again later.",
-            )
+            too_many_requests(form)
             return self.show_form(request, post, form, status=429)
         messages.success(request, FOLLOW_ANSWER)
         return HttpResponseRedirect(f"{post.get_absolute_url()}#follow", status=303)
@@ -215,3 +222,111 @@ def describe(subscription) -> str:
     if subscription.thread_id:
         return f"replies to a discussion on “{subscription.post.title}”"
     return f"new comments on “{subscription.post.title}”"
+
+
+DATA_ANSWER = (
+    "Thank you. If comments were written with that address, we have emailed it a link to see, "
+    "download or delete them. The link works for one hour."
+)
+
+
+@method_decorator([csrf_exempt, never_cache], name="dispatch")
+class DataRequestView(View):
+    """ "Your comments and data": the same answer whatever the address (no enumeration); the
+    look-up happens in the worker, which mails a link only to an address the site knows."""
+
+    def get(self, request):
+        return self.show(request, DataRequestForm())
+
+    def post(self, request):
+        form = DataRequestForm(request.POST)
+        if not form.is_valid():
+            return self.show(request, form, status=400)
+        try:
+            services.request_data_link(form.cleaned_data["email"], client_ip(request))
+        except services.TooManyRequests:
+            too_many_requests(form)
+            return self.show(request, form, status=429)
+        return page(request, title="Check your inbox", text=DATA_ANSWER)
+
+    def show(self, request, form, status=200):
+        response = render(request, "notifications/your_data.html", {"form": form}, status=status)
+        response["X-Robots-Tag"] = "noindex"
+        if status == 429:
+            response["Retry-After"] = str(settings.NOTIFICATIONS_REQUEST_WINDOW_SECONDS)
+        return response
+
+
+@method_decorator([csrf_exempt, never_cache], name="dispatch")
+class DataPageView(View):
+    """The mailed link's page: every comment of the address, a download button and a delete
+    button; only their POSTs act."""
+
+    def get(self, request, token):
+        email = links.email_for_data(token)
+        if email is None:
+            return page(request, title="Link not valid", text=DATA_LINK_GONE, status=400)
+        comments = Comment.objects.filter(email__iexact=email).select_related("post")
+        return render(
+            request, "notifications/your_data_page.html", {"email": email, "comments": comments}
+        )
+
+    def post(self, request, token):
+        email = links.email_for_data(token)
+        if email is None:
+            return page(request, title="Link not valid", text=DATA_LINK_GONE, status=400)
+        if request.POST.get("action") == "download":
+            response = JsonResponse(export(email), json_dumps_params={"indent": 2})
+            response["Content-Disposition"] = 'attachment; filename="my-comments.json"'
+            return response
+        if request.POST.get("action") != "delete":
+            return page(request, title="Nothing done", text="Choose a button.", status=400)
+        count = services.forget(email)
+        return page(
+            request,
+            title="Your data is deleted",
+            text=f"{count} {ngettext('comment', 'comments', count)} and everything we kept "
+            f"about {email} are deleted (where someone replied, “Comment deleted” stays so "
+            "that the replies still read). Backups age out on their own schedule.",
+        )
+
+
+DATA_LINK_GONE = (
+    "This link is not valid: links work for one hour, and end once the data is deleted. Ask for "
+    "a new one from the “Your comments and data” page."
+)
+
+
+def export(email: str) -> dict:
+    """Everything the site holds about an address's comments, as JSON."""
+    comments = Comment.objects.filter(email__iexact=email).select_related("post").order_by("pk")
+    return {
+        "email": email,
+        "comments": [
+            {
+                "id": comment.pk,
+                "post": comment.post.title,
+                "url": links.absolute(comment.post.get_absolute_url()),
+                "in_reply_to": comment.parent_id,
+                "name": comment.name,
+                "email": comment.email,
+                "text": comment.body,
+                "status": comment.status,
+                "written_at": comment.created_at.isoformat(),
+                "edited_at": comment.edited_at and comment.edited_at.isoformat(),
+                "ip_address": comment.ip_address,
+                "user_agent": comment.user_agent,
+                "edits": [
+                    {"before": edit.body_before, "after": edit.body_after}
+                    for edit in comment.edits.all()
+                ],
+            }
+            for comment in comments
+        ],
+        "subscriptions": [
+            describe(subscription)
+            for subscription in Subscription.objects.filter(
+                address__email=normalise(email)
+            ).select_related("post")
+        ],
+    }

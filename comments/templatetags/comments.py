@@ -5,8 +5,10 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 
+from comments import services
 from comments.forms import CommentForm
 from comments.models import Comment
 from comments.own_comments import OWN_COMMENTS
@@ -16,7 +18,8 @@ register = template.Library()
 
 @register.simple_tag
 def approved_comment_count(post):
-    return Comment.objects.approved().filter(post=post).count()
+    """How many comments a post shows (a deleted comment's placeholder is not one)."""
+    return Comment.objects.approved().filter(post=post, deleted_at=None).count()
 
 
 @register.inclusion_tag("comments/list.html", takes_context=True)
@@ -34,14 +37,23 @@ def render_comments(context, post):
 
 @register.inclusion_tag("comments/awaiting.html", takes_context=True)
 def render_awaiting_comments(context, post):
-    """The reader's own comments that still await moderation, which only they see."""
+    """The reader's own comments, which only they see: those awaiting moderation in full, and
+    Edit and Delete for the published ones (outside the cached list every reader gets)."""
     own_ids = OWN_COMMENTS.ids(context["request"])
-    awaiting = (
-        Comment.objects.awaiting().filter(post=post, pk__in=own_ids).select_related("parent")
-        if own_ids
-        else []
+    if not own_ids:
+        return {}
+    own = list(
+        Comment.objects.filter(post=post, pk__in=own_ids, deleted_at=None)
+        .exclude(status=Comment.Status.REJECTED)
+        .select_related("parent")
     )
-    return {"awaiting": awaiting}
+    now = timezone.now()
+    for comment in own:
+        comment.editable = services.edit_refusal(comment, now) is None
+    return {
+        "awaiting": [c for c in own if c.status != Comment.Status.APPROVED],
+        "published": [c for c in own if c.status == Comment.Status.APPROVED],
+    }
 
 
 @register.inclusion_tag("comments/form.html", takes_context=True)
