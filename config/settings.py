@@ -366,6 +366,9 @@ if SECURE:
 PAGE_CACHE = env_flag("PAGE_CACHE", default=True)
 PAGE_CACHE_MAX_BYTES = int(os.environ.get("PAGE_CACHE_MAX_BYTES", 32 * 1024 * 1024))
 PAGE_CACHE_CHANNEL = "page_cache"
+# LISTEN needs a session of its own on the primary: a direct URL when DATABASE_URL goes through a
+# transaction-pooling PgBouncer.
+PAGE_CACHE_LISTEN_URL = os.environ.get("PAGE_CACHE_LISTEN_URL", "")
 PAGE_CACHE_NEXT_CHANGE = "blog.caching.next_scheduled_publication"
 PAGE_CACHE_WORKER_HEADER = env_flag("PAGE_CACHE_WORKER_HEADER")
 

@@ -317,9 +317,11 @@ class Listener(threading.Thread):
             self.stopping.wait(self.RETRY_SECONDS)
 
     def listen(self):
-        self.connection = psycopg.connect(
-            **listen_conninfo(), autocommit=True, connect_timeout=5, application_name="page-cache"
-        )
+        options = {"autocommit": True, "connect_timeout": 5, "application_name": "page-cache"}
+        if settings.PAGE_CACHE_LISTEN_URL:
+            self.connection = psycopg.connect(settings.PAGE_CACHE_LISTEN_URL, **options)
+        else:
+            self.connection = psycopg.connect(**listen_conninfo(), **options)
         self.connection.execute(f"LISTEN {self.cache.channel}")
         # Anything committed before LISTEN took effect is in no message: start empty.
         self.cache.changed()
