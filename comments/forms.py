@@ -23,8 +23,13 @@ from ops import form_tokens
 PREVIOUS_HONEYPOT_NAME = "website"
 
 # Invisible characters that only ever mislead: C0/C1 controls (NUL, backspace, bell, escape codes)
-# except tab and newline, and the bidirectional overrides that make "gnp.exe" read "exe.png".
-INVISIBLE_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# except tab and newline, the bidirectional overrides that make "gnp.exe" read "exe.png", and
+# Unicode's noncharacters (U+FDD0..U+FDEF and the last two of every plane), which HTML forbids.
+INVISIBLE_CHARACTERS = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufdd0-\ufdef"
+    + "".join(f"\\U{plane:04x}fffe\\U{plane:04x}ffff" for plane in range(17))
+    + "]"
+)
 
 
 def token_scope(post) -> str:

@@ -7,6 +7,7 @@ from markdown_it import MarkdownIt
 
 from blog.markdown import URL_SCHEMES
 
+LINK_REL = "nofollow ugc noopener"
 COMMENT_TAGS = {"a", "br", "code", "em", "li", "ol", "p", "pre", "strong", "ul"}
 
 
@@ -31,5 +32,5 @@ def render_comment(text: str) -> str:
         tags=COMMENT_TAGS,
         attributes={"a": {"href", "title"}, "ol": {"start"}},
         url_schemes=URL_SCHEMES,
-        link_rel="nofollow ugc noopener",
-    )
+        link_rel=LINK_REL,
+    ).replace(f'<a rel="{LINK_REL}">', "<a>")  # a link whose URL was refused: rel needs href

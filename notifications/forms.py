@@ -21,7 +21,8 @@ class FollowForm(forms.Form):
     token = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, post, **kwargs):
-        super().__init__(*args, label_suffix="", **kwargs)
+        # Its own ids: the comment form on the same page has an email field too.
+        super().__init__(*args, label_suffix="", auto_id="id_follow_%s", **kwargs)
         self.post = post
         self.fields["token"].initial = form_tokens.issue(token_scope(post))
 

@@ -147,12 +147,6 @@ def test_home_search_no_results_404_and_the_articles_markup_pass_the_nu_html_che
     assert errors == [], "\n".join(errors)
 
 
-@pytest.mark.xfail(
-    reason="comments and notifications (the lead's, issue 14): the comment form and the Follow "
-    "form both use id_email; U+FFFF (a noncharacter) survives the comment form; a comment link "
-    "whose URL is removed keeps <a rel> without href",
-    strict=False,
-)
 def test_every_comment_page_of_a_post_with_the_hostile_comments_passes_the_nu_html_checker(
     client, technical_post, tmp_path, settings
 ):

@@ -49,7 +49,7 @@ def test_each_comment_shows_name_date_body_permalink_and_reply_link(client, post
           <header class="comment-meta">
             <bdi class="comment-name">Grace</bdi>
             <a class="comment-permalink" href="#comment-{comment.pk}">
-              <time datetime="{comment.created_at.isoformat()}">
+              <time datetime="{comment.created_at:%Y-%m-%dT%H:%M:%S+0000}">
                 {comment.created_at:%B} {comment.created_at.day}, {comment.created_at:%Y, %H:%M}
               </time>
             </a>
