@@ -2,9 +2,11 @@
 
 An upload (blog/editor.py) is kept as sent; the task `make_copies` (run by the task worker,
 django-tasks as for mail) writes WebP copies at each of COPY_WIDTHS narrower than the original,
-beside it: `uploads/<name>-480w.webp`. The copies' names follow from the original's, so the
-rendered `<img>` lists them in `srcset` as soon as the post is saved, with the original's
-`width` and `height` (read from its header, which costs no decoding) so nothing shifts as it loads.
+beside it: `uploads/<name>-480w.webp`. A rendered `<img>` of an upload carries the original's
+`width` and `height` (read from its header, which costs no decoding) so nothing shifts as it
+loads, and lists in `srcset` the copies that exist. The worker usually finishes while the author
+is still writing; if a post was saved before, `make_copies` renders the posts showing that image
+again once the copies are there, so a `srcset` never names a file that is not.
 """
 
 import io
@@ -55,7 +57,11 @@ def attributes(src: str) -> dict[str, str]:
     if size is None:
         return {}
     width, height = size
-    candidates = [f"{default_storage.url(copy_name(name, w))} {w}w" for w in copy_widths(width)]
+    candidates = [
+        f"{default_storage.url(copy_name(name, w))} {w}w"
+        for w in copy_widths(width)
+        if default_storage.exists(copy_name(name, w))
+    ]
     attrs = {"width": str(width), "height": str(height)}
     if candidates:
         attrs["srcset"] = ", ".join([*candidates, f"{src} {width}w"])
@@ -88,4 +94,16 @@ def make_copies(name: str) -> list[str]:
         if default_storage.exists(target):
             default_storage.delete(target)
         written.append(default_storage.save(target, ContentFile(_copy(name, width))))
+    if written:
+        _render_posts_showing(name)
     return written
+
+
+def _render_posts_showing(name: str) -> None:
+    # Imported here: the models import the renderer, which imports this module.
+    from blog.markdown import rendered_fields
+    from blog.models import Post
+
+    for post in Post.objects.filter(body__contains=default_storage.url(name)).only("pk", "body"):
+        # update(): the text is unchanged, so no revision and no new updated_at.
+        Post.objects.filter(pk=post.pk).update(**rendered_fields(post.body))

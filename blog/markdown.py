@@ -113,8 +113,10 @@ def _render_inline_math(renderer, tokens, idx, options, env) -> str:
 
 
 def _render_display_math(renderer, tokens, idx, options, env) -> str:
-    # Without markdown-it's <div>: "$$...$$" may stand inside a paragraph.
-    return math_to_mathml(tokens[idx].content.strip(), display=True)
+    # A span, not markdown-it's <div>: "$$...$$" may stand inside a paragraph. It scrolls a wide
+    # formula sideways, so keyboards must be able to focus it, as wide code and tables.
+    mathml = math_to_mathml(tokens[idx].content.strip(), display=True)
+    return f'<span class="math-display" tabindex="0">{mathml}</span>'
 
 
 def _images_sized_and_lazy(state):
@@ -180,8 +182,8 @@ def render_article(text: str) -> str:
             "code": {"class", "tabindex"},
             "pre": {"tabindex"},
             "table": {"tabindex"},
-            # Pygments' token classes; no other code writes a span.
-            "span": {"class"},
+            # Pygments' token classes and display maths' box; no other code writes a span.
+            "span": {"class", "tabindex"},
             **{tag: MATH_ATTRIBUTES for tag in MATH_TAGS},
         },  # fmt: skip
         allowed_classes={

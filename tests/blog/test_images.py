@@ -67,6 +67,21 @@ def test_a_3000_px_upload_gets_480_960_and_1440_px_webp_copies_and_a_sized_img(
     assert 'loading="lazy"' in second
 
 
+def test_a_post_saved_before_the_copies_exist_lists_them_once_the_worker_made_them(
+    editor_client, media
+):
+    url = upload(editor_client, jpeg_bytes(1200, 800))
+    post = PostFactory(body=f"![A chart]({url})")
+    assert "srcset" not in Post.objects.get(pk=post.pk).body_html
+    assert 'width="1200"' in Post.objects.get(pk=post.pk).body_html
+
+    images.make_copies.call(images.storage_name(url))
+
+    html = Post.objects.get(pk=post.pk).body_html
+    assert "-480w.webp 480w" in html and "-960w.webp 960w" in html
+    assert post.history.count() == 1
+
+
 def test_an_image_narrower_than_a_copy_gets_only_the_narrower_copies(editor_client, media):
     url = upload(editor_client, jpeg_bytes(700, 400))
     written = images.make_copies.call(images.storage_name(url))

@@ -98,7 +98,7 @@ def test_post_page_shows_reading_time_and_publication_date(client):
     date = post.published_at
     assertContains(
         response,
-        f'<time datetime="{date.isoformat()}">{date.strftime("%B")} {date.day}, {date.year}</time>',
+        f'<time datetime="{date:%Y-%m-%dT%H:%M:%S+0000}">{date.strftime("%B")} {date.day}, {date.year}</time>',
         html=True,
     )
 
@@ -106,7 +106,7 @@ def test_post_page_shows_reading_time_and_publication_date(client):
 def test_post_last_saved_on_its_publication_day_shows_no_updated_date(client):
     post = PostFactory()
     response = client.get(post.get_absolute_url())
-    assertContains(response, f'<time datetime="{post.published_at.isoformat()}">')
+    assertContains(response, f'<time datetime="{post.published_at:%Y-%m-%dT%H:%M:%S+0000}">')
     assertNotContains(response, "Updated")
 
 
@@ -116,7 +116,7 @@ def test_post_edited_on_a_later_day_shows_when_it_was_updated(client):
     updated = post.updated_at
     assertContains(
         response,
-        f'<span>Updated <time datetime="{updated.isoformat()}">'
+        f'<span>Updated <time datetime="{updated:%Y-%m-%dT%H:%M:%S+0000}">'
         f"{updated.strftime('%B')} {updated.day}, {updated.year}</time></span>",
         html=True,
     )

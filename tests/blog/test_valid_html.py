@@ -14,7 +14,7 @@ import pytest
 from django.urls import reverse
 from PIL import Image
 
-from blog import sharing
+from blog import images, sharing
 from blog.models import Post
 from comments.forms import PlainTextField
 from tests.support.factories import CommentFactory, PostFactory
@@ -100,6 +100,7 @@ def technical_post(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     (tmp_path / "uploads").mkdir()
     Image.new("RGB", (1600, 900), "teal").save(tmp_path / "uploads" / "valid-chart.jpg")
+    images.make_copies.call("uploads/valid-chart.jpg")
     body = (
         TECHNICAL_BODY
         + "\n\n## Hostile maths\n\n"
