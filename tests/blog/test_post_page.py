@@ -99,7 +99,7 @@ def test_post_page_shows_reading_time_and_publication_date(client):
     assertContains(
         response,
         f'<time datetime="{date:%Y-%m-%dT%H:%M:%S+0000}">'
-        f'{date.strftime("%B")} {date.day}, {date.year}</time>',
+        f"{date.strftime('%B')} {date.day}, {date.year}</time>",
         html=True,
     )
 
