@@ -15,7 +15,7 @@ from tests.support.comments import form_data
 from tests.support.factories import PASSWORD, PostFactory
 from tests.support.forms import find_form
 from tests.support.servers import gunicorn
-from tests.support.web import Reader
+from tests.support.web import Reader, until
 
 
 @pytest.fixture(scope="module")
@@ -84,7 +84,11 @@ def test_a_post_edited_through_one_host_shows_changed_on_both(hosts, transaction
     form.fields["title"] = "The title after"
     assert browser.post(form.action, form.fields).status == 302
 
+    # Each worker's page cache is emptied by PostgreSQL's NOTIFY, asynchronously: up to 500 ms.
     for reader in readers:
-        page = reader.get(post.get_absolute_url()).text
-        assert "The title after" in page
-        assert "The title before" not in page
+        until(
+            lambda reader=reader: "The title after" in reader.get(post.get_absolute_url()).text,
+            "the new title on both hosts",
+            seconds=0.5,
+        )
+        assert "The title before" not in reader.get(post.get_absolute_url()).text
