@@ -82,3 +82,23 @@ def test_a_technical_post_reads_well_and_passes_axe(page, site_url, technical_po
         path=settings.BASE_DIR / "screenshots" / f"technical-post-{width}-{scheme}.png",
         full_page=True,
     )
+
+
+def test_code_blocks_have_a_copy_button_that_copies_and_none_without_javascript(
+    browser, page, site_url, technical_post
+):
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page.goto(site_url + technical_post.get_absolute_url())
+    button = page.get_by_role("button", name="Copy the code")
+    button.click()
+    assert "def loss(y, y_hat):" in page.evaluate("navigator.clipboard.readText()")
+    page.problems.assert_none()
+
+    without_script = browser.new_context(java_script_enabled=False)
+    try:
+        reader = without_script.new_page()
+        reader.goto(site_url + technical_post.get_absolute_url())
+        assert reader.locator(".post-body pre .k").count() >= 1
+        assert reader.get_by_role("button", name="Copy the code").count() == 0
+    finally:
+        without_script.close()
