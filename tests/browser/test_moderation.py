@@ -2,6 +2,7 @@
 from the inbox through the real worker and SMTP server."""
 
 import time
+from pathlib import Path
 from datetime import timedelta
 from urllib.parse import urlsplit
 
@@ -16,6 +17,8 @@ from tests.support.factories import CommentFactory, PostFactory
 from tests.support.mail import subject_of, text_of
 
 CHANGELIST = reverse("admin:comments_comment_changelist")
+# For a person to look at (git-ignored), as tests/browser/test_reading.py does.
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "screenshots"
 
 
 def approve_link(message) -> str:
@@ -63,6 +66,8 @@ def test_the_queue_fits_a_1280_px_screen_and_shows_each_rows_status_and_reason(
     expected = [(words[status], reason or "—") for status, reason in rows]
     assert sorted(shown) == sorted(expected)
     assert shown[0] == ("Pending", "—")  # the queue comes first
+    SCREENSHOTS.mkdir(exist_ok=True)
+    admin.screenshot(path=SCREENSHOTS / "moderation-queue-1280.png", full_page=True)
 
 
 def test_one_click_approves_and_undo_takes_it_back(people, site_url, moderator):

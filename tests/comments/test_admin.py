@@ -32,13 +32,14 @@ def test_queue_lists_excerpt_writer_post_when_status_and_reason(moderator_client
     for text in [
         "A" * 139 + "…",
         '<span title="bot@example.com · 203.0.113.5">Bot</span>',
-        f'<span title="{comment.post.title}">{comment.post.title}</span>',
+        f'<span class="comment-on-post" title="{comment.post.title}">'
+        f"on {comment.post.title}</span>",
         '<span class="comment-status-badge comment-status-spam">Spam</span>',
         "honeypot: the hidden field was filled in",
         "0\xa0minutes ago",
     ]:
         assertContains(response, text)
-    for column in ["Comment", "Who", "Post", "When", "Status", "Reason", "Decide"]:
+    for column in ["Comment", "Who, when", "Status", "Reason", "Decide"]:
         assertContains(response, f">{column}</")
 
 
