@@ -288,12 +288,8 @@ def invalidation_delays(database_url: str, path: str, hosts: dict, trials: int) 
                     if etag not in old:
                         seen.setdefault((port, pid), time.perf_counter())
 
-            # Two pollers per worker, so that each worker is asked all the time.
-            pollers = [
-                threading.Thread(target=poll, args=(port,))
-                for port, pid in workers
-                for _ in range(2)
-            ]
+            # A poller per worker, so that each worker is asked all the time.
+            pollers = [threading.Thread(target=poll, args=(port,)) for port, _ in workers]
             for thread in pollers:
                 thread.start()
             for thread in pollers:

@@ -58,6 +58,8 @@ HOP_BY_HOP = {"content-length", "date", "server", "connection"}
 # Entries whose key has a query (comment pages, replies) share at most this part of the memory,
 # so that no stream of query strings can push the plain pages out.
 QUERY_SHARE = 0.25
+# How long a thread waits for another one rendering the same page before rendering it itself.
+RENDER_WAIT_SECONDS = 5
 # How many paths' view look-ups are remembered before the memo starts again.
 RESOLVED_PATHS = 10_000
 
@@ -362,6 +364,7 @@ class PageCache:
         self.listener = None
         self.started_in = None
         self.resolved: dict = {}
+        self.rendering: dict = {}  # key -> Event set when its rendering is done
         self.state_lock = threading.Lock()
 
     # Listening
@@ -513,8 +516,32 @@ class PageCache:
         return environ.get("wsgi.url_scheme", "http")
 
     def miss(self, key, has_query, environ, start_response, started):
-        generation = self.generation
+        """Render through Django; one thread of a worker at a time per page (the others wait
+        for it, as nginx's proxy_cache_lock does), so that emptying the cache under load costs
+        one rendering per page and worker, not one per thread."""
         storing = environ["REQUEST_METHOD"] == "GET" and self.serving()
+        if not storing:
+            return self.render(key, has_query, environ, start_response, storing=False)
+        with self.state_lock:
+            rendering = self.rendering.get(key)
+            leading = rendering is None
+            if leading:
+                rendering = self.rendering[key] = threading.Event()
+        if not leading:
+            rendering.wait(RENDER_WAIT_SECONDS)
+            entry = self.store.get(key, has_query)
+            if entry is not None and self.serving():
+                return self.answer(entry, environ, start_response, started, "hit")
+            return self.render(key, has_query, environ, start_response, storing=True)
+        try:
+            return self.render(key, has_query, environ, start_response, storing=True)
+        finally:
+            with self.state_lock:
+                self.rendering.pop(key, None)
+            rendering.set()
+
+    def render(self, key, has_query, environ, start_response, storing):
+        generation = self.generation
         captured = {}
 
         def capture(status, headers, exc_info=None):

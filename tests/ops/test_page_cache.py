@@ -5,6 +5,7 @@ workers and hosts is in tests/reliability/test_page_cache.py."""
 import gzip
 import os
 import re
+import threading
 import time
 
 import brotli
@@ -307,6 +308,26 @@ def test_a_head_request_gets_the_headers_only(cache, post):
     assert head.body == b""
     # What a GET would get, give or take a digit of the token's time.
     assert abs(int(head.headers["content-length"]) - int(full.headers["content-length"])) < 4
+
+
+def test_threads_asking_for_one_missing_page_wait_for_one_rendering():
+    calls = []
+
+    def slow(environ, start_response):
+        calls.append(environ)
+        time.sleep(0.3)
+        start_response("200 OK", [("Content-Type", "text/html"), PUBLIC])
+        return [b"<p>page</p>"]
+
+    cache = listening(slow)
+    answers = []
+    threads = [threading.Thread(target=lambda: answers.append(call(cache, HOME))) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(calls) == 1
+    assert [answer.body for answer in answers] == [b"<p>page</p>"] * 4
 
 
 def test_a_change_empties_the_cache(cache, django_app, post):
