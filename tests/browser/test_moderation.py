@@ -2,8 +2,8 @@
 from the inbox through the real worker and SMTP server."""
 
 import time
-from pathlib import Path
 from datetime import timedelta
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from django.core import signing
