@@ -222,7 +222,9 @@ class CommentAdmin(admin.ModelAdmin):
 
     def render_change_form(self, request, context, *args, obj=None, **kwargs):
         if obj is not None:
-            same_writer = Q(email__iexact=obj.email)
+            same_writer = Q(pk__in=[])  # an erased comment has neither
+            if obj.email:
+                same_writer |= Q(email__iexact=obj.email)
             if obj.ip_address:
                 same_writer |= Q(ip_address=obj.ip_address)
             context["decisions"] = obj.decisions.select_related("moderator", "undone_by")
@@ -354,6 +356,10 @@ class ModeratorPreferenceAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
         return queryset if request.user.is_superuser else queryset.filter(user=request.user)
+
+    def has_add_permission(self, request):
+        exists = ModeratorPreference.objects.filter(user=request.user).exists()
+        return super().has_add_permission(request) and not exists
 
     def save_model(self, request, preference, form, change):
         if not change:

@@ -145,6 +145,12 @@ class Comment(models.Model):
         return reverse("comments:permalink", kwargs={"pk": self.pk})
 
     @property
+    def approved_html(self) -> str:
+        """The text a moderator approved, rendered: what mail may carry (a small edit since is
+        on the page but was never read by a moderator)."""
+        return render_comment(self.approved_body)
+
+    @property
     def email_domain(self) -> str:
         return self.email.rpartition("@")[2].lower()
 

@@ -1,6 +1,7 @@
 """What happens to a comment: submitted by a reader, moderated by a moderator."""
 
 import logging
+import re
 from datetime import datetime, timedelta
 from difflib import SequenceMatcher
 
@@ -21,6 +22,7 @@ from comments.signals import comments_published
 from ops.mail import send_later
 
 logger = logging.getLogger("comments")
+LINK_TARGET = re.compile(r'<a href="([^"]*)"')
 moderation_logger = logging.getLogger("comments.moderation")
 
 USER_AGENT_MAX_LENGTH = Comment._meta.get_field("user_agent").max_length
@@ -134,16 +136,21 @@ def is_trusted(email: str) -> bool:
     )
 
 
-def publish_for_trusted_writer(comment: Comment) -> bool:
+def publish_for_trusted_writer(comment: Comment, decision_count: int) -> bool:
     """The writer proved the address from a mailed "publish my comment" link: publish it if it
-    still waits, nothing banned them since, and the address is still trusted."""
+    still waits unchanged since the link was made (`decision_count`), nothing banned them
+    since, and the address is still trusted."""
     with transaction.atomic():
         comment = Comment.objects.select_for_update().get(pk=comment.pk)
+        if comment.decision_count != decision_count:
+            return False
         if comment.status != Comment.Status.PENDING or not is_trusted(comment.email):
             return False
         if Ban.objects.matching(comment.email, comment.ip_address):
             return False
-        Comment.objects.filter(pk=comment.pk).update(status_reason=TRUSTED_WRITER)
+        Comment.objects.filter(pk=comment.pk).update(
+            status_reason=TRUSTED_WRITER, held_by_rule=TRUSTED_WRITER
+        )
         moderate(
             Comment.objects.filter(pk=comment.pk),
             Comment.Status.APPROVED,
@@ -199,7 +206,10 @@ def moderate(comments, status: str, moderator, channel=ModerationDecision.Channe
     now = timezone.now()
     with transaction.atomic():
         pks = list(comments.values_list("pk", flat=True))
-        chosen = Comment.objects.filter(pk__in=pks).select_for_update()
+        list(Comment.objects.filter(pk__in=pks).select_for_update().values_list("pk"))
+        # Read again under the lock: a condition of `comments` (a mailed link's decision
+        # count) must still hold when the decision is written.
+        chosen = Comment.objects.filter(pk__in=pks).filter(pk__in=comments.values("pk"))
         before = dict(chosen.values_list("pk", "status"))
         approved_text = {"approved_body": F("body")} if status == Comment.Status.APPROVED else {}
         Comment.objects.filter(pk__in=before).update(
@@ -241,7 +251,7 @@ def spam_pending_of(ban: Ban, moderator) -> int:
         for comment in Comment.objects.pending().only("pk", "email", "ip_address")
         if ban.covers(comment.email, comment.ip_address)
     ]
-    Comment.objects.filter(pk__in=covered).update(status_reason=ban.reason)
+    Comment.objects.filter(pk__in=covered).update(status_reason=ban.reason, held_by_rule=ban.reason)
     return moderate(Comment.objects.filter(pk__in=covered), Comment.Status.SPAM, moderator)
 
 
@@ -254,6 +264,8 @@ def edit_refusal(comment: Comment, now=None) -> str | None:
     now = now or timezone.now()
     if comment.deleted_at is not None:
         return "This comment was deleted."
+    if comment.status in (Comment.Status.SPAM, Comment.Status.REJECTED):
+        return "This comment is with the moderators and cannot be edited now."
     if now - comment.created_at > timedelta(seconds=settings.COMMENTS_EDIT_WINDOW_SECONDS):
         minutes = settings.COMMENTS_EDIT_WINDOW_SECONDS // 60
         return f"A comment can be edited for {minutes} minutes after it is sent."
@@ -286,38 +298,46 @@ def edit_comment(comment: Comment, body: str) -> Comment:
             comment=comment, body_before=comment.body, body_after=body, edited_at=now
         )
         submission = spam_rules.Submission(comment.name, comment.email, body, "", float("inf"))
-        verdict = spam_rules.check(submission)
+        verdict = judge(submission, comment.ip_address, writer_proven=False)
+        was_approved = comment.status == Comment.Status.APPROVED
         if verdict.status == Comment.Status.SPAM:
             comment.status, comment.status_reason = verdict.status, verdict.reason
-        elif comment.status == Comment.Status.APPROVED and not small_edit(comment, body):
+        elif was_approved and not small_edit(comment, body):
             changed = characters_changed(comment.approved_body, body)
             comment.status = Comment.Status.PENDING
             comment.status_reason = f"edited: {changed} characters changed since approval"
         comment.body, comment.edited_at = body, now
         comment.decision_count += 1
         comment.save()
-        if comment.status == Comment.Status.PENDING:
-            notify_moderators(comment)
+        if was_approved and comment.status == Comment.Status.PENDING:
+            notify_moderators(comment)  # a pending comment's moderators were told already
     return comment
 
 
 def small_edit(comment: Comment, body: str) -> bool:
-    links_before = render_comment(comment.approved_body).count("<a ")
-    return (
-        characters_changed(comment.approved_body, body) <= settings.COMMENTS_SMALL_EDIT
-        and render_comment(body).count("<a ") <= links_before
-    )
+    """At most COMMENTS_SMALL_EDIT characters changed against the approved text, and every
+    link of the new text already in it (a changed target is a new link)."""
+    return characters_changed(
+        comment.approved_body, body
+    ) <= settings.COMMENTS_SMALL_EDIT and link_targets(body) <= link_targets(comment.approved_body)
+
+
+def link_targets(text: str) -> set[str]:
+    return set(LINK_TARGET.findall(render_comment(text)))
 
 
 def delete_comment(comment: Comment) -> None:
-    """The writer's delete: with approved replies it stays as a "Comment deleted" placeholder,
-    everything about its writer erased; without, it goes."""
+    """The writer's delete: with replies (anyone's, approved or waiting) it stays as a "Comment
+    deleted" placeholder, everything about its writer erased; without, it goes, and so does a
+    placeholder it leaves with no reply."""
     with transaction.atomic():
         comment = Comment.objects.select_for_update().get(pk=comment.pk)
-        if comment.replies.approved().exists():
+        if comment.replies.exists():
             erase(comment)
-        else:
-            comment.delete()
+            return
+        parent_id = comment.parent_id
+        comment.delete()
+        Comment.objects.filter(pk=parent_id, replies=None).exclude(deleted_at=None).delete()
 
 
 def erase(comment: Comment) -> None:
@@ -343,10 +363,14 @@ def undo(decision: ModerationDecision, moderator) -> None:
     with transaction.atomic():
         decision = ModerationDecision.objects.select_for_update().get(pk=decision.pk)
         comment = Comment.objects.select_for_update().get(pk=decision.comment_id)
-        if not decision.can_be_undone(now) or comment.status != decision.to_status:
+        latest = comment.decisions.filter(undone_at=None).first()
+        if latest != decision or not decision.can_be_undone(now):
             raise TooLateToUndo
+        status = decision.from_status
+        if status == Comment.Status.APPROVED and comment.body != comment.approved_body:
+            status = Comment.Status.PENDING  # edited since: its new text waits for a moderator
         Comment.objects.filter(pk=comment.pk).update(
-            status=decision.from_status,
+            status=status,
             moderated_by=moderator,
             moderated_at=now,
             decision_count=F("decision_count") + 1,

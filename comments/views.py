@@ -134,23 +134,34 @@ class DecisionLinkView(View):
         except decision_links.BadLink:
             return self.page(request, {"invalid": True}, status=400)
         comment = link["comment"]
+        moderator = get_user_model().objects.filter(pk=link["moderator_pk"]).first()
+        if not (moderator and moderator.is_active and is_moderator(moderator)):
+            return self.page(request, {"invalid": True}, status=403)
         context = {"comment": comment, "action": link["action"], "status": link["status"]}
         if comment.decision_count != link["decision_count"]:
-            context["decided"] = comment.decisions.select_related("moderator").first()
-            return self.page(request, context, status=409 if deciding else 200)
+            return self.stale(request, context, deciding)
         if deciding:
-            moderator = get_user_model().objects.filter(pk=link["moderator_pk"]).first()
-            if not (moderator and moderator.is_active and is_moderator(moderator)):
-                return self.page(request, {"invalid": True}, status=403)
-            services.moderate(
-                Comment.objects.filter(pk=comment.pk),
+            decided = services.moderate(
+                Comment.objects.filter(pk=comment.pk, decision_count=link["decision_count"]),
                 link["status"],
                 moderator,
                 channel=ModerationDecision.Channel.MAIL,
             )
+            if not decided:  # decided or edited a moment ago
+                comment.refresh_from_db()
+                return self.stale(request, context, deciding)
             comment.refresh_from_db()
             context["done"] = True
         return self.page(request, context)
+
+    def stale(self, request, context, deciding):
+        """Someone decided, or the writer edited the text, since the mail was written."""
+        context["decided"] = context["comment"].decisions.select_related("moderator").first()
+        context["edited"] = context["comment"].edited_at is not None and (
+            context["decided"] is None
+            or context["comment"].edited_at > context["decided"].decided_at
+        )
+        return self.page(request, context, status=409 if deciding else 200)
 
     def page(self, request, context, status=200):
         response = render(request, self.template_name, context, status=status)

@@ -14,6 +14,7 @@ class FollowForm(forms.Form):
 
     email = forms.EmailField(
         label="Your email address",
+        max_length=254,
         help_text="We email new approved comments on this post, after you confirm the address.",
         error_messages={"required": "Please give the address to email."},
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
@@ -46,6 +47,7 @@ class DataRequestForm(forms.Form):
 
     email = forms.EmailField(
         label="Your email address",
+        max_length=254,
         help_text="The address you wrote your comments with.",
         error_messages={"required": "Please give the address your comments were written with."},
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),

@@ -7,16 +7,16 @@ names one address or one subscription; none carries anything a reader could chan
 - unsubscribe (one subscription) and stop all mail (one address): never expire.
 """
 
-import hashlib
 from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.core import signing
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
 from comments.models import Comment
-from notifications.models import Address
+from notifications.models import Address, DataLink
 
 CONFIRM = signing.Signer(salt="notifications.confirm")
 
@@ -98,22 +98,16 @@ DATA_SALT = "notifications.your-data"
 DATA_MAX_AGE = timedelta(hours=1)
 
 
-def data_state(email: str) -> str:
-    """What the address's data is now: a link made for it dies once it is deleted."""
-    pks = Comment.objects.filter(email__iexact=email).order_by("pk").values_list("pk", flat=True)
-    return hashlib.blake2b(repr(list(pks)).encode(), digest_size=8).hexdigest()
-
-
 def data_url(email: str) -> str:
     """The "Your comments and data" link: one address, an hour, until its data is deleted."""
-    token = signing.dumps({"e": email, "s": data_state(email)}, salt=DATA_SALT)
+    link = DataLink.objects.create(email=email)
+    token = signing.dumps(str(link.pk), salt=DATA_SALT)
     return absolute(reverse("notifications:your-data-page", args=[token]))
 
 
-def email_for_data(token: str) -> str | None:
+def data_link(token: str) -> DataLink | None:
     try:
-        payload = signing.loads(token, salt=DATA_SALT, max_age=DATA_MAX_AGE)
-        email, state = str(payload["e"]), str(payload["s"])
-    except (signing.BadSignature, KeyError, TypeError):
+        pk = signing.loads(token, salt=DATA_SALT, max_age=DATA_MAX_AGE)
+        return DataLink.objects.filter(pk=str(pk)).first()
+    except (signing.BadSignature, TypeError, ValueError, ValidationError):
         return None
-    return email if state == data_state(email) else None

@@ -1,5 +1,7 @@
 """Addresses that asked for mail, and what each one follows."""
 
+import uuid
+
 from django.db import models
 from django.utils import timezone
 
@@ -22,6 +24,8 @@ class Address(models.Model):
     # When it was last mailed: at most once a day.
     confirmation_mailed_at = models.DateTimeField(null=True, blank=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)
+    # When a "publish my comment" link was last mailed to it: at most once a day.
+    publish_offered_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name_plural = "addresses"
@@ -86,3 +90,15 @@ class MailRequest(models.Model):
 
     def __str__(self):
         return f"request for mail at {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class DataLink(models.Model):
+    """A mailed "Your comments and data" link: its id is all the link carries (signed), so the
+    address never appears in a URL or a log. Good for an hour; deleting the data ends it."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    email = models.EmailField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return f"data link of {self.created_at:%Y-%m-%d %H:%M}"

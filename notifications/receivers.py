@@ -3,7 +3,6 @@
 import logging
 
 from comments.models import Comment
-from comments.services import is_trusted
 from notifications import services, tasks
 from notifications.confirmed_browser import CONFIRMED_ADDRESSES
 from notifications.models import Address, normalise
@@ -30,14 +29,10 @@ def writer_asked_for_mail(sender, comment, request, **kwargs):
 
 
 def offer_publishing(sender, comment, request, **kwargs):
-    """A pending comment from an address with an approved comment, written from a browser that
-    did not prove the address: offer its owner a "publish my comment" link."""
-    if comment.status != Comment.Status.PENDING or not is_trusted(comment.email):
-        return
-    try:
-        services.offer_publishing(comment, client_ip(request))
-    except services.TooManyRequests:
-        logger.warning("no publish link for comment %s: too many requests", comment.pk)
+    """A pending comment: the worker offers its address a "publish my comment" link if the
+    address is trusted (checked there, so that no answer here depends on it)."""
+    if comment.status == Comment.Status.PENDING:
+        tasks.offer_publishing.enqueue(comment.pk)
 
 
 def vouch_for_writer(sender, email, request, **kwargs) -> bool:

@@ -10,12 +10,15 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from comments.models import Ban, Comment
 from comments.services import delete_comment
 from notifications import tasks
-from notifications.models import Address, MailRequest, normalise
+from notifications.models import Address, DataLink, MailRequest, normalise
+from ops.models import OutgoingMail
 from ops.one_way import digest
 
 
@@ -59,15 +62,6 @@ def request_mail(*, email: str, post, thread=None, ip_address: str | None, marks
         )
 
 
-def offer_publishing(comment, ip_address: str | None) -> None:
-    """A pending comment from an address that has an approved comment, from a browser that did
-    not prove the address: mail the address a "publish my comment" link (limited as any
-    request for mail). The writer sees the same "awaiting moderation" answer either way."""
-    with transaction.atomic():
-        count_request(comment.email, ip_address)
-        tasks.offer_publishing.enqueue(comment.pk)
-
-
 def request_data_link(email: str, ip_address: str | None) -> None:
     """Mail `email` a link to its comments and data (limited as any request for mail)."""
     with transaction.atomic():
@@ -85,7 +79,12 @@ def forget(email: str) -> int:
         for comment in comments:
             delete_comment(comment)
         Address.objects.filter(email=normalise(email)).delete()
+        DataLink.objects.filter(email__iexact=email).delete()
         Ban.objects.filter(kind=Ban.Kind.EMAIL, value=normalise(email)).update(
             value=Ban.digest_value(email)
         )
+        # Mail to it or about it, and the queue's record of tasks that named it.
+        OutgoingMail.objects.filter(Q(to__iexact=email) | Q(body_text__icontains=email)).delete()
+        DBTaskResult.objects.filter(args_kwargs__icontains=email).delete()
+        MailRequest.objects.filter(address_digest=digest(email)).update(ip_address=None)
     return len(comments)

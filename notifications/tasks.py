@@ -16,6 +16,7 @@ from django_tasks import task
 
 from blog.models import Post
 from comments.models import Comment
+from comments.services import is_trusted
 from notifications import links
 from notifications.models import Address, Subscription, normalise
 from ops.mail import send_later
@@ -75,8 +76,16 @@ def offer_publishing(comment_id: int) -> None:
     """Mail the address a pending comment was written with a link to publish it: pressing its
     button proves the address is the writer's. Nothing the writer typed is in it."""
     comment = Comment.objects.pending().select_related("post").filter(pk=comment_id).first()
-    if comment is None:
-        return  # decided meanwhile
+    if comment is None or not is_trusted(comment.email):
+        return  # decided meanwhile, or not a trusted address: nothing to offer
+    now = timezone.now()
+    with transaction.atomic():
+        address, _ = Address.objects.get_or_create(email=normalise(comment.email))
+        address = Address.objects.select_for_update().get(pk=address.pk)
+        if address.publish_offered_at and now - address.publish_offered_at < ONE_DAY:
+            return  # one such mail a day, like confirmations
+        address.publish_offered_at = now
+        address.save(update_fields=["publish_offered_at"])
     context = {
         "blog_title": settings.BLOG_TITLE,
         "post": comment.post,
@@ -107,9 +116,11 @@ def mail_data_link(email: str) -> None:
 
 
 def confirm_by_proof(email: str) -> Address:
-    """The owner of `email` proved it otherwise than by a confirm link (a publish link)."""
+    """The owner of `email` proved it otherwise than by a confirm link (a publish link). Only
+    the address is confirmed: subscriptions others may have asked for it still wait for a
+    click on their mailed confirm link."""
     address, _ = Address.objects.get_or_create(email=normalise(email))
-    confirm(address)
+    Address.objects.filter(pk=address.pk, confirmed_at=None).update(confirmed_at=timezone.now())
     return address
 
 
@@ -130,7 +141,7 @@ def announce(comment_ids: list[int]) -> None:
     published; to everyone following their thread or their post, the new comments, one mail per
     subscription however many comments it gets, and never a writer's own comment."""
     # A reply whose thread is not shown (its first comment withdrawn) is not shown either.
-    shown = Q(parent=None) | Q(parent__status=Comment.Status.APPROVED)
+    shown = (Q(parent=None) | Q(parent__status=Comment.Status.APPROVED)) & Q(deleted_at=None)
     comments = list(
         Comment.objects.approved()
         .filter(shown, pk__in=comment_ids)

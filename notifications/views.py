@@ -133,16 +133,15 @@ class PublishView(View):
         comment = links.comment_to_publish(token)
         if comment is None:
             return page(request, title="Link not valid", text=PUBLISH_GONE, status=400)
-        return page(
-            request,
-            title="Publish your comment",
-            text=f"Publish your comment on “{comment.post.title}” now?",
-            button="Publish my comment",
+        response = render(
+            request, "notifications/publish.html", {"comment": comment, "title": "Publish"}
         )
+        response["X-Robots-Tag"] = "noindex"
+        return response
 
     def post(self, request, token):
         comment = links.comment_to_publish(token)
-        if comment is None or not publish_for_trusted_writer(comment):
+        if comment is None or not publish_for_trusted_writer(comment, comment.decision_count):
             return page(request, title="Link not valid", text=PUBLISH_GONE, status=400)
         address = tasks.confirm_by_proof(comment.email)
         response = page(
@@ -263,25 +262,27 @@ class DataPageView(View):
     button; only their POSTs act."""
 
     def get(self, request, token):
-        email = links.email_for_data(token)
-        if email is None:
+        link = links.data_link(token)
+        if link is None:
             return page(request, title="Link not valid", text=DATA_LINK_GONE, status=400)
+        email = link.email
         comments = Comment.objects.filter(email__iexact=email).select_related("post")
         return render(
             request, "notifications/your_data_page.html", {"email": email, "comments": comments}
         )
 
     def post(self, request, token):
-        email = links.email_for_data(token)
-        if email is None:
+        link = links.data_link(token)
+        if link is None:
             return page(request, title="Link not valid", text=DATA_LINK_GONE, status=400)
+        email = link.email
         if request.POST.get("action") == "download":
             response = JsonResponse(export(email), json_dumps_params={"indent": 2})
             response["Content-Disposition"] = 'attachment; filename="my-comments.json"'
             return response
         if request.POST.get("action") != "delete":
             return page(request, title="Nothing done", text="Choose a button.", status=400)
-        count = services.forget(email)
+        count = services.forget(email)  # its data links go with it
         return page(
             request,
             title="Your data is deleted",
@@ -299,7 +300,12 @@ DATA_LINK_GONE = (
 
 def export(email: str) -> dict:
     """Everything the site holds about an address's comments, as JSON."""
-    comments = Comment.objects.filter(email__iexact=email).select_related("post").order_by("pk")
+    comments = (
+        Comment.objects.filter(email__iexact=email)
+        .select_related("post")
+        .prefetch_related("edits")
+        .order_by("pk")
+    )
     return {
         "email": email,
         "comments": [

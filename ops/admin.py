@@ -17,3 +17,10 @@ class OutgoingMailAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def has_view_permission(self, request, obj=None):
+        # Unsent mail holds live signed links (a moderator's decisions, a reader's data).
+        return request.user.is_superuser
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser

@@ -82,5 +82,8 @@ def deliver(mail_id: int) -> None:
             deliver.using(run_after=timezone.now() + delay).enqueue(mail.pk)
             return
         mail.sent_at = timezone.now()
-        mail.save(update_fields=["attempts", "sent_at", "last_error"])
+        # Sent mail keeps its envelope, not its text: its signed links and a reader's words
+        # are no one's to read again here.
+        mail.body_text = mail.body_html = ""
+        mail.save(update_fields=["attempts", "sent_at", "last_error", "body_text", "body_html"])
         logger.info("sent mail %s to %s: %s", mail.pk, mail.to, mail.subject)

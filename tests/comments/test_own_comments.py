@@ -13,7 +13,7 @@ from pytest_django.asserts import assertContains, assertNotContains
 
 from comments import decision_links
 from comments.models import Ban, Comment, CommentEdit
-from comments.services import moderate
+from comments.services import TooLateToUndo, moderate, undo
 from notifications.models import Address, MailRequest, Subscription
 from notifications.tasks import mail_data_link
 from ops.models import OutgoingMail
@@ -82,7 +82,10 @@ def test_an_edit_kills_the_mailed_decision_links(client, published, moderator):
     url = decision_links.decision_url(published, moderator, "reject")
     edit(client, published, ORIGINAL + "!")
     response = Client().get(urlsplit(url).path)
-    assertContains(response, "Already decided")
+    assertContains(response, "The comment changed since this mail")
+    assert Client().post(urlsplit(url).path).status_code == 409
+    published.refresh_from_db()
+    assert published.status == "approved"
 
 
 def test_another_browser_may_neither_edit_nor_delete(published):
@@ -235,3 +238,46 @@ def test_erasing_leaves_no_personal_field_of_the_address(db):
     assert not MailRequest.objects.filter(address_digest__icontains="ada").exists()
     again = Client().get(path)
     assertContains(again, "Link not valid", status_code=400)  # the link ends with the data
+
+
+def test_undo_never_publishes_text_no_moderator_read(client, published, moderator):
+    """Approved, then marked spam: its writer cannot edit it; and an undo after an edit (made
+    while it was approved) puts it back in the queue, not on the page."""
+    edit(client, published, ORIGINAL + " Added after approval, quite a lot of new words.")
+    published.refresh_from_db()
+    assert published.status == "pending"
+    moderate(Comment.objects.filter(pk=published.pk), "spam", moderator)
+    assertContains(edit(client, published, "Sneaky"), "cannot be edited now", status_code=403)
+    decision = published.decisions.first()
+    undo(decision, moderator)
+    published.refresh_from_db()
+    assert published.status == "pending"
+
+
+def test_only_the_latest_decision_can_be_undone(db, moderator):
+    comment = CommentFactory(status="pending")
+    for status in ["spam", "approved"]:
+        moderate(Comment.objects.filter(pk=comment.pk), status, moderator)
+    first, latest = comment.decisions.order_by("decided_at", "pk")
+    with pytest.raises(TooLateToUndo):
+        undo(first, moderator)
+    undo(latest, moderator)
+    comment.refresh_from_db()
+    assert comment.status == "spam"
+
+
+def test_changing_a_links_target_is_not_a_small_edit(send_comment, client, db):
+    send_comment(body="See https://example.com/guide for more.")
+    comment = Comment.objects.get()
+    moderate(Comment.objects.filter(pk=comment.pk), "approved", StaffFactory())
+    edit(client, comment, "See https://evil.example/guide for more.")
+    comment.refresh_from_db()
+    assert comment.status == "pending"
+
+
+def test_deleting_a_comment_with_only_a_pending_reply_keeps_the_reply(client, published):
+    reply = CommentFactory(post=published.post, parent=published, status="pending")
+    client.post(reverse("comments:delete", args=[published.pk]))
+    assert Comment.objects.filter(pk=reply.pk).exists()
+    published.refresh_from_db()
+    assert published.deleted_at is not None
