@@ -14,16 +14,13 @@ from django.utils.timesince import timesince
 from django.utils.translation import ngettext
 
 from blog.models import Post
-from comments import services
+from comments import decision_links, services, spam_rules
 from comments.models import Ban, Comment, ModerationDecision, ModeratorPreference
 from comments.permissions import is_moderator
 
 # The decisions a row's buttons and a comment's page offer: the POSTed value, its status, verb.
-DECISIONS = {
-    "approve": (Comment.Status.APPROVED, "approved"),
-    "spam": (Comment.Status.SPAM, "marked as spam"),
-    "reject": (Comment.Status.REJECTED, "rejected"),
-}
+VERBS = {"approve": "approved", "spam": "marked as spam", "reject": "rejected"}
+DECISIONS = {name: (status, VERBS[name]) for name, status in decision_links.DECISIONS.items()}
 
 DECISION_BUTTONS = {
     decision: (status, decision.capitalize()) for decision, (status, _) in DECISIONS.items()
@@ -48,12 +45,10 @@ class ReasonFilter(admin.SimpleListFilter):
     parameter_name = "reason"
 
     def lookups(self, request, model_admin):
+        rules = [rule.__name__.replace("_", " ") for rule in spam_rules.RULES]
         return [
             ("none", "A moderator alone"),
-            ("honeypot", "Honeypot"),
-            ("too fast", "Too fast"),
-            ("spam words", "Spam words"),
-            ("too many links", "Too many links"),
+            *((name, name.capitalize()) for name in rules),
             ("ban", "A ban"),
             ("approved", "Trusted writer"),
             ("edited", "Edited by its writer"),

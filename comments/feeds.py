@@ -23,7 +23,7 @@ class PostCommentsFeed(Feed):
         return f"Approved comments on “{post.title}”."
 
     def items(self, post):
-        comments = Comment.objects.approved().filter(post=post, deleted_at=None)
+        comments = Comment.objects.shown().filter(post=post)
         return comments.order_by("-created_at")[:FEED_LENGTH]
 
     def item_title(self, comment):

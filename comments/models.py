@@ -21,6 +21,11 @@ class CommentQuerySet(models.QuerySet):
         """What the public sees: comments a moderator has approved."""
         return self.filter(status=Comment.Status.APPROVED)
 
+    def shown(self):
+        """Approved comments with their words: what readers read, count and get by mail (a
+        deleted comment's placeholder holds its place in a thread, nothing more)."""
+        return self.approved().filter(deleted_at=None)
+
     def pending(self):
         """The moderators' queue."""
         return self.filter(status=Comment.Status.PENDING)

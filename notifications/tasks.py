@@ -141,10 +141,10 @@ def announce(comment_ids: list[int]) -> None:
     published; to everyone following their thread or their post, the new comments, one mail per
     subscription however many comments it gets, and never a writer's own comment."""
     # A reply whose thread is not shown (its first comment withdrawn) is not shown either.
-    shown = (Q(parent=None) | Q(parent__status=Comment.Status.APPROVED)) & Q(deleted_at=None)
+    in_shown_thread = Q(parent=None) | Q(parent__status=Comment.Status.APPROVED)
     comments = list(
-        Comment.objects.approved()
-        .filter(shown, pk__in=comment_ids)
+        Comment.objects.shown()
+        .filter(in_shown_thread, pk__in=comment_ids)
         .select_related("post", "parent")
         .order_by("created_at", "pk")
     )

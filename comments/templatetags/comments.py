@@ -19,7 +19,7 @@ register = template.Library()
 @register.simple_tag
 def approved_comment_count(post):
     """How many comments a post shows (a deleted comment's placeholder is not one)."""
-    return Comment.objects.approved().filter(post=post, deleted_at=None).count()
+    return Comment.objects.shown().filter(post=post).count()
 
 
 @register.inclusion_tag("comments/list.html", takes_context=True)
