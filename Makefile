@@ -89,7 +89,7 @@ bench-tools:
 	  fi; }
 
 # The post page served by gunicorn against nginx serving its bytes, and the other figures of
-# docs/performance.md. About 4 minutes, loopback only, in a database of its own (<name>_bench):
+# docs/performance.md. About 8 minutes, loopback only, in a database of its own (<name>_bench):
 # the site's own data is never touched.
 bench: $(BIN)/.installed bench-tools
 	$(BIN)/python -m bench.run
