@@ -8,64 +8,63 @@ def token_scope(post) -> str:
     return f"notifications.follow:{post.pk}"
 
 
-class FollowForm(forms.Form):
-    """ "Follow the discussion": an address only, with a signed form token in place of a CSRF
-    cookie, so that the post page stays cacheable for readers who never use it."""
+class AddressForm(forms.Form):
+    """An address and a signed form token in place of a CSRF cookie (ops.form_tokens), so that
+    the pages holding these forms stay cacheable for readers who never use them. Subclasses say
+    what the token is good for (`scope`)."""
 
     email = forms.EmailField(
         label="Your email address",
-        max_length=254,
-        help_text="We email new approved comments on this post, after you confirm the address.",
-        error_messages={"required": "Please give the address to email."},
-        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
-    )
-    token = forms.CharField(required=False, widget=forms.HiddenInput)
-
-    def __init__(self, *args, post, **kwargs):
-        # Its own ids: the comment form on the same page has an email field too.
-        super().__init__(*args, label_suffix="", auto_id="id_follow_%s", **kwargs)
-        self.post = post
-        self.fields["token"].initial = form_tokens.issue(token_scope(post))
-
-    def clean(self):
-        try:
-            form_tokens.read(self.data.get("token", ""), token_scope(self.post))
-        except (form_tokens.BadToken, form_tokens.ExpiredToken):
-            self.data = self.data.copy()
-            self.data["token"] = form_tokens.issue(token_scope(self.post))
-            raise ValidationError(
-                "This form could not be verified or is too old. Please send it again.",
-                code="bad_token",
-            ) from None
-        return self.cleaned_data
-
-
-class DataRequestForm(forms.Form):
-    """ "Your comments and data": an address, to which we mail a link to its comments."""
-
-    SCOPE = "notifications.your-data"
-
-    email = forms.EmailField(
-        label="Your email address",
-        max_length=254,
-        help_text="The address you wrote your comments with.",
-        error_messages={"required": "Please give the address your comments were written with."},
+        max_length=254,  # what Address.email holds
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
     token = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, label_suffix="", **kwargs)
-        self.fields["token"].initial = form_tokens.issue(self.SCOPE)
+        self.fields["token"].initial = form_tokens.issue(self.scope())
+
+    def scope(self) -> str:
+        raise NotImplementedError
 
     def clean(self):
         try:
-            form_tokens.read(self.data.get("token", ""), self.SCOPE)
+            form_tokens.read(self.data.get("token", ""), self.scope())
         except (form_tokens.BadToken, form_tokens.ExpiredToken):
             self.data = self.data.copy()
-            self.data["token"] = form_tokens.issue(self.SCOPE)
+            self.data["token"] = form_tokens.issue(self.scope())
             raise ValidationError(
                 "This form could not be verified or is too old. Please send it again.",
                 code="bad_token",
             ) from None
         return self.cleaned_data
+
+
+class FollowForm(AddressForm):
+    """ "Follow the discussion": new approved comments on one post, by mail."""
+
+    def __init__(self, *args, post, **kwargs):
+        self.post = post
+        # Its own ids: the comment form on the same page has an email field too.
+        super().__init__(*args, auto_id="id_follow_%s", **kwargs)
+        self.fields[
+            "email"
+        ].help_text = "We email new approved comments on this post, after you confirm the address."
+        self.fields["email"].error_messages["required"] = "Please give the address to email."
+
+    def scope(self) -> str:
+        return token_scope(self.post)
+
+
+class DataRequestForm(AddressForm):
+    """ "Your comments and data": an address, to which we mail a link to its comments."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].help_text = "The address you wrote your comments with."
+        self.fields["email"].error_messages["required"] = (
+            "Please give the address your comments were written with."
+        )
+
+    def scope(self) -> str:
+        return "notifications.your-data"
