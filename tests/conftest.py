@@ -7,12 +7,13 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core.cache import caches
 from django.core.management import call_command
+from django.db import connection
 from django.test import Client
 
 from blog.models import Post
 from tests.support.factories import PostFactory, StaffFactory, UserFactory
 from tests.support.mail import Inbox, MailServer, task_worker
-from tests.support.servers import gunicorn
+from tests.support.servers import database_url, gunicorn
 
 
 @pytest.fixture
@@ -130,3 +131,15 @@ def mail(mail_worker, mail_server, transactional_db):
     if not mail_server.running:
         mail_server.start()
     mail_worker.drain()
+
+
+@pytest.fixture
+def empty_database(transactional_db):
+    """The URL of a new, empty database on the test server (a restore's target); dropped after."""
+    name = f"{connection.settings_dict['NAME']}_restored"
+    with connection.cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        cursor.execute(f'CREATE DATABASE "{name}"')
+    yield database_url(name)
+    with connection.cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

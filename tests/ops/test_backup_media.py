@@ -9,7 +9,6 @@ import tarfile
 
 import pytest
 from django.core.management.base import CommandError
-from django.db import connection
 
 from ops import media_archive
 from tests.support.factories import PostFactory
@@ -29,17 +28,6 @@ def make(target, *variables, database, backup_dir, media_root):
         capture_output=True,
         text=True,
     )
-
-
-@pytest.fixture
-def empty_database(transactional_db):
-    name = f"{connection.settings_dict['NAME']}_media_restored"
-    with connection.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        cursor.execute(f'CREATE DATABASE "{name}"')
-    yield database_url(name)
-    with connection.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def test_make_backup_then_make_restore_brings_the_image_files_back(empty_database, tmp_path):

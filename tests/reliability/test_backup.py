@@ -5,7 +5,6 @@ import subprocess
 
 import psycopg
 import pytest
-from django.db import connection
 
 from blog.models import Post
 from tests.support.factories import CommentFactory, PostFactory
@@ -30,18 +29,6 @@ def make(
 def rows(database_url: str, table: str) -> list[tuple]:
     with psycopg.connect(database_url) as db:
         return db.execute(f"SELECT * FROM {table} ORDER BY id").fetchall()  # noqa: S608
-
-
-@pytest.fixture
-def empty_database(transactional_db):
-    """A new database on the test server; dropped afterwards."""
-    name = f"{connection.settings_dict['NAME']}_restored"
-    with connection.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        cursor.execute(f'CREATE DATABASE "{name}"')
-    yield database_url(name)
-    with connection.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture
