@@ -26,6 +26,7 @@ class PostAdmin(MarkdownxModelAdmin):
 
     class Media:
         css = {"all": ["blog/editor.css"]}
+        js = ["blog/copy_link.js"]
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "body":
@@ -50,6 +51,13 @@ class PostAdmin(MarkdownxModelAdmin):
                 'Scheduled for <time datetime="{}">{}</time>', post.published_at.isoformat(), when
             )
         return post.state.label
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and obj.state != Post.State.PUBLISHED:
+            # A draft's or scheduled post's share link, in view where the editor works on it.
+            context["share_url"] = request.build_absolute_uri(sharing.share_url(obj))
+            context["share_expires_at"] = sharing.expires_at()
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def save_model(self, request, obj, form, change):
         obj._history_user = request.user

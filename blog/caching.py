@@ -19,9 +19,9 @@ from django.utils.cache import get_conditional_response, patch_cache_control, pa
 
 from blog.models import Post
 from ops import form_tokens
+from ops.page_cache import share_with_caches
 from ops.release import release
 
-SHARED_CACHE_CONTROL = {"public": True, "max_age": 60, "stale_while_revalidate": 600}
 PRIVATE_CACHE_CONTROL = {"private": True, "no_cache": True}
 
 
@@ -84,7 +84,7 @@ class ConditionalPageMixin:
             if response is None:
                 response = super().get(request, *args, **kwargs)
             response.headers.setdefault("ETag", etag)
-            patch_cache_control(response, **SHARED_CACHE_CONTROL)
+            share_with_caches(response)
         # Whether the page is shared depends on the cookies sent.
         patch_vary_headers(response, ["Cookie"])
         return response

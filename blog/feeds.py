@@ -3,12 +3,10 @@
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.urls import reverse_lazy
-from django.utils.cache import patch_cache_control
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 
-from blog.caching import SHARED_CACHE_CONTROL
 from blog.models import Post
-from ops.page_cache import shareable
+from ops.page_cache import share_with_caches, shareable
 
 FEED_LENGTH = 20
 
@@ -42,8 +40,7 @@ class PostsFeed(Feed):
 
     def __call__(self, request, *args, **kwargs):
         response = super().__call__(request, *args, **kwargs)
-        patch_cache_control(response, **SHARED_CACHE_CONTROL)  # the same for every reader
-        return response
+        return share_with_caches(response)  # the same for every reader
 
     def title(self):
         return settings.BLOG_TITLE

@@ -15,6 +15,7 @@ from pathlib import PurePosixPath
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.db.models.functions import Now
 from django_tasks import task
 from PIL import Image, UnidentifiedImageError
 
@@ -105,5 +106,6 @@ def _render_posts_showing(name: str) -> None:
     from blog.models import Post
 
     for post in Post.objects.filter(body__contains=default_storage.url(name)).only("pk", "body"):
-        # update(): the text is unchanged, so no revision and no new updated_at.
-        Post.objects.filter(pk=post.pk).update(**rendered_fields(post.body))
+        # update(): the text is unchanged, so no revision. A new updated_at all the same: the
+        # HTML changed, and the page's version (every cached copy of the page) is read from it.
+        Post.objects.filter(pk=post.pk).update(**rendered_fields(post.body), updated_at=Now())

@@ -9,9 +9,10 @@ cookie, goes through Django as before.
 
 The key is what the page depends on: the host and scheme as Django validates them
 (ALLOWED_HOSTS, SECURE_PROXY_SSL_HEADER: a host Django would refuse is never looked up nor
-stored), the path, the query parameters the view reads (each normalised by the view's own
-function; any other parameter is dropped, and Django is given the canonical query too, so it
-renders exactly the page stored), and the form tokens' period.
+stored), the path, the query and the form tokens' period. A page has one address: a GET or HEAD
+of a shareable view whose query is not canonical (the parameters the view reads, each normalised
+by the view's own function, sorted; any other parameter dropped) is answered 301 to the
+canonical one, cookie or not, before anything else, so Django only ever renders canonical pages.
 
 Invalidation: PostgreSQL NOTIFYs the channel PAGE_CACHE_CHANNEL when anything public changes
 (blog migration 0005); each worker LISTENs on a connection of its own, in a thread, and empties
@@ -47,6 +48,8 @@ from django.conf import settings
 from django.db import connections
 from django.http.request import split_domain_port, validate_host
 from django.urls import Resolver404, get_resolver
+from django.utils.cache import patch_cache_control
+from django.utils.encoding import escape_uri_path
 from django.utils.module_loading import import_string
 
 from ops import form_tokens
@@ -107,6 +110,22 @@ def shareable(view=None, **params):
         return target
 
     return mark(view) if view is not None else mark
+
+
+# Browsers ask again at every visit (If-None-Match: a 304 from memory costs about what a hit
+# does): a page a browser keeps for a minute cannot be taken back, and a reader who just deleted
+# a comment or an editor who restored a revision must not see the old page, nor must anyone
+# else. Shared caches that read RFC 9213's CDN-Cache-Control may keep it a minute, and serve it
+# stale while they fetch the new one. The page cache and nginx's microcache are emptied at once.
+SHARED_CACHE_CONTROL = {"public": True, "no_cache": True}
+CDN_CACHE_CONTROL = "max-age=60, stale-while-revalidate=600"
+
+
+def share_with_caches(response):
+    """Say that `response` is the same page for every reader without cookies (see above)."""
+    patch_cache_control(response, **SHARED_CACHE_CONTROL)
+    response.headers.setdefault("CDN-Cache-Control", CDN_CACHE_CONTROL)
+    return response
 
 
 def _shareable_of(view) -> Shareable | None:
@@ -426,14 +445,20 @@ class PageCache:
     # Requests
 
     def __call__(self, environ, start_response):
-        if not self.enabled:
+        started = time.perf_counter()
+        path, view = self.shareable_view(environ)
+        if view is not None:
+            query = environ.get("QUERY_STRING", "")
+            canonical = canonical_query(view, query)
+            if canonical != query:
+                return self.redirect(environ, start_response, path, canonical, started)
+        if not self.enabled or view is None:
             return self.application(environ, start_response)
         if self.started_in != os.getpid():
             self.start()
-        key = self.key(environ)
+        key = self.key(environ, path)
         if key is None:
             return self.application(environ, start_response)
-        started = time.perf_counter()
         has_query = bool(key[-2])
         if self.serving():
             entry = self.store.get(key, has_query)
@@ -441,34 +466,42 @@ class PageCache:
                 return self.answer(entry, environ, start_response, started, "hit")
         return self.miss(key, has_query, environ, start_response, started)
 
-    def key(self, environ):
-        """The page's key, or None when the request is not the page cache's to answer."""
+    def shareable_view(self, environ) -> tuple[str, Shareable | None]:
+        """The path, and what its view declared if it is a GET or HEAD of a shareable view."""
         if environ["REQUEST_METHOD"] not in ("GET", "HEAD"):
-            return None
-        if environ.get("HTTP_COOKIE") or "HTTP_AUTHORIZATION" in environ:
-            return None
+            return "", None
         try:
             path = environ.get("PATH_INFO", "").encode("latin-1").decode()
         except UnicodeError:
-            return None
-        view = self.view_for(path)
-        if view is None:
+            return "", None
+        return path, self.view_for(path)
+
+    def key(self, environ, path):
+        """The page's key, or None when the request is not the page cache's to answer."""
+        if environ.get("HTTP_COOKIE") or "HTTP_AUTHORIZATION" in environ:
             return None
         host = self.host(environ)
         if host is None:
             return None
-        query = []
-        for name, value in parse_qsl(environ.get("QUERY_STRING", ""), keep_blank_values=True):
-            if name in view.params:
-                query = [item for item in query if item[0] != name]  # the last one counts
-                normalised = view.params[name](value)
-                if normalised is not None:
-                    query.append((name, normalised))
-        canonical = urlencode(sorted(query))
-        # Django renders exactly the page stored under this key.
-        environ["QUERY_STRING"] = canonical
         scheme = self.scheme(environ)
-        return (scheme, host, environ.get("SCRIPT_NAME", ""), path, canonical, form_tokens.period())
+        query = environ.get("QUERY_STRING", "")
+        return (scheme, host, environ.get("SCRIPT_NAME", ""), path, query, form_tokens.period())
+
+    def redirect(self, environ, start_response, path, canonical, started):
+        """301 to the page's one address: the parameters its view reads, normalised and sorted.
+        Relative, so that no Host header a reader sent is written back."""
+        location = escape_uri_path(environ.get("SCRIPT_NAME", "") + path)
+        if canonical:
+            location += f"?{canonical}"
+        headers = [
+            ("Location", location),
+            ("Content-Type", "text/plain; charset=utf-8"),
+            ("Content-Length", "0"),
+            ("Cache-Control", "public, max-age=3600"),
+        ]
+        start_response("301 Moved Permanently", headers)
+        self.log(environ, 301, started)
+        return []
 
     def view_for(self, path) -> Shareable | None:
         try:
@@ -592,7 +625,9 @@ class PageCache:
         cache_control = {
             part.strip().split("=")[0] for part in names.get("cache-control", "").lower().split(",")
         }
-        if "public" not in cache_control or cache_control & {"private", "no-store", "no-cache"}:
+        # "no-cache" is what browsers are told (SHARED_CACHE_CONTROL): they revalidate, and this
+        # store is emptied on every change.
+        if "public" not in cache_control or cache_control & {"private", "no-store"}:
             return False
         # A nonce belongs to one response only.
         return "nonce-" not in names.get("content-security-policy", "")
@@ -636,6 +671,21 @@ class PageCache:
                 "page_cache": "hit",
             },
         )
+
+
+def canonical_query(view: Shareable, query_string: str) -> str:
+    """The query string the view reads: each parameter it declared, normalised by its own function
+    (the last one given counts), sorted; any other parameter dropped."""
+    if not query_string:
+        return ""
+    query = {}
+    for name, value in parse_qsl(query_string, keep_blank_values=True):
+        if name in view.params:
+            query.pop(name, None)
+            normalised = view.params[name](value)
+            if normalised is not None:
+                query[name] = normalised
+    return urlencode(sorted(query.items()))
 
 
 def _etag_matches(if_none_match: str | None, etag: str) -> bool:

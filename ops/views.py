@@ -11,14 +11,14 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import Resolver404, resolve, reverse
-from django.utils.cache import add_never_cache_headers, patch_cache_control
+from django.utils.cache import add_never_cache_headers
 from django.utils.module_loading import module_has_submodule
 from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from ops.context_processors import site
-from ops.page_cache import page_number, shareable
+from ops.page_cache import page_number, share_with_caches, shareable
 from ops.site_apps import site_apps
 
 # What PostgreSQL or Redis raise while down, restarting or failing over: worth a retry.
@@ -51,8 +51,7 @@ def site_sitemaps() -> dict:
 def sitemap(request, sitemaps):
     """Django's sitemap, the same for every reader: shared caches and the page cache keep it."""
     response = sitemaps_views.sitemap(request, sitemaps)
-    patch_cache_control(response, public=True, max_age=60)
-    return response
+    return share_with_caches(response)
 
 
 @require_safe

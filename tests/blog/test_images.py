@@ -109,3 +109,19 @@ def test_the_preview_says_nothing_when_every_image_has_alt_text(editor_client):
         reverse("blog:markdownx-preview"), {"content": "![Described](https://example.com/b.png)"}
     )
     assert "preview-warning" not in response.content.decode()
+
+
+def test_the_post_page_shown_before_the_copies_existed_lists_them_once_the_worker_made_them(
+    editor_client, media, client
+):
+    """The page's version is read from updated_at: the copies change it, as an edit would."""
+    url = upload(editor_client, jpeg_bytes(1200, 800))
+    post = PostFactory(body=f"![A chart]({url})")
+    before = client.get(post.get_absolute_url())
+    assert "srcset" not in before.text
+
+    images.make_copies.call(images.storage_name(url))
+
+    after = client.get(post.get_absolute_url(), headers={"if-none-match": before["ETag"]})
+    assert after.status_code == 200
+    assert "-480w.webp 480w" in after.text

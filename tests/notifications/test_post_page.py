@@ -11,7 +11,7 @@ from notifications.models import Address, MailRequest, Subscription
 from tests.support.comments import comment_url
 from tests.support.forms import find_form
 
-SHARED = "public, max-age=60, stale-while-revalidate=600"
+SHARED = "public, no-cache"  # browsers revalidate every visit; CDN-Cache-Control for CDNs
 PRIVATE = "private, no-cache"
 CHECKBOX_LABEL = "Email me when my comment is approved and when someone replies"
 
