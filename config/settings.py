@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "comments",
     "notifications",
     "transfer",
+    "webmentions",
     "ops",
 ]
 
@@ -113,6 +114,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Old addresses of imported posts: a 404 whose path one had becomes a 301 to the post.
     "transfer.middleware.OldPathRedirectMiddleware",
+    # The post pages advertise the webmention endpoint (a header the page cache keeps).
+    "webmentions.middleware.AdvertiseEndpointMiddleware",
     # Last, as django-axes asks: it turns a lockout into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -292,6 +295,18 @@ MODERATOR_EMAILS = env_list("MODERATOR_EMAILS", "")
 COMMENTS_PER_PAGE = int(os.environ.get("COMMENTS_PER_PAGE", 50))
 COMMENTS_FLOOD_LIMIT = int(os.environ.get("COMMENTS_FLOOD_LIMIT", 3))
 COMMENTS_FLOOD_WINDOW_SECONDS = int(os.environ.get("COMMENTS_FLOOD_WINDOW_SECONDS", 600))
+# Webmentions received within the window, per sending address and per source domain.
+WEBMENTIONS_LIMIT_PER_ADDRESS = int(os.environ.get("WEBMENTIONS_LIMIT_PER_ADDRESS", 30))
+WEBMENTIONS_LIMIT_PER_DOMAIN = int(os.environ.get("WEBMENTIONS_LIMIT_PER_DOMAIN", 10))
+WEBMENTIONS_WINDOW_SECONDS = int(os.environ.get("WEBMENTIONS_WINDOW_SECONDS", 600))
+# "address:port" pairs the webmention fetcher may reach although they are not public: only the
+# tests' own loopback server (webmentions/fetch.py). Empty in production.
+WEBMENTIONS_ALLOWED_TEST_ADDRESSES = [
+    pair for pair in os.environ.get("WEBMENTIONS_ALLOWED_TEST_ADDRESSES", "").split(",") if pair
+]
+# Sending: attempts per link before giving up, the first retry's delay (doubling each time).
+WEBMENTIONS_SEND_ATTEMPTS = int(os.environ.get("WEBMENTIONS_SEND_ATTEMPTS", 5))
+WEBMENTIONS_RETRY_BASE_SECONDS = float(os.environ.get("WEBMENTIONS_RETRY_BASE_SECONDS", 300))
 COMMENTS_MIN_SUBMIT_SECONDS = float(os.environ.get("COMMENTS_MIN_SUBMIT_SECONDS", 3))
 COMMENTS_SPAM_WORDS = env_list("COMMENTS_SPAM_WORDS", "viagra,cialis,casino,replica watches")
 COMMENTS_MAX_LINKS = int(os.environ.get("COMMENTS_MAX_LINKS", 2))

@@ -10,6 +10,7 @@ urlpatterns = [
     # Before the admin: the blog's editor endpoints live under /admin/markdownx/.
     path("", include("comments.urls")),
     path("", include("notifications.urls")),
+    path("", include("webmentions.urls")),
     path("", include("blog.urls")),
     path("admin/", admin.site.urls),
     # Uploaded images: only decoded JPEG/PNG/WebP under random names ever land here.

@@ -13,6 +13,7 @@ from django.test import Client
 from blog.models import Post
 from tests.support.factories import PostFactory, StaffFactory, UserFactory
 from tests.support.mail import Inbox, MailServer, task_worker
+from tests.support.pages import PageServer
 from tests.support.servers import database_url, gunicorn
 
 
@@ -110,10 +111,32 @@ def mail_server():
 
 
 @pytest.fixture(scope="session")
-def mail_worker(commenting_site_url, mail_server, django_db_blocker):
+def other_sites():
+    """A real HTTP server on loopback standing for other sites (webmention sources and targets),
+    the one loopback address the site's webmention fetcher may reach in the tests."""
+    server = PageServer()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def other_site(other_sites, settings):
+    """`other_sites` with no pages of an earlier test, reachable from this process too."""
+    other_sites.reset()
+    settings.WEBMENTIONS_ALLOWED_TEST_ADDRESSES = [other_sites.address]
+    return other_sites
+
+
+@pytest.fixture(scope="session")
+def mail_worker(commenting_site_url, mail_server, other_sites, django_db_blocker):
     """The real task worker for the whole session, sending through `mail_server`, its links
-    pointing at `commenting_site_url`."""
-    env = {**mail_server.settings(), "SITE_URL": commenting_site_url}
+    pointing at `commenting_site_url`, allowed to fetch from `other_sites`."""
+    env = {
+        **mail_server.settings(),
+        "SITE_URL": commenting_site_url,
+        "WEBMENTIONS_ALLOWED_TEST_ADDRESSES": other_sites.address,
+    }
     with django_db_blocker.unblock(), task_worker(env) as worker:
         yield worker
 

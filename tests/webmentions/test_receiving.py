@@ -1,0 +1,286 @@
+"""Receiving webmentions: the endpoint's answers, verification against a real loopback server,
+what a moderator sees and what readers see once approved."""
+
+import json
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+from django.utils.html import escape
+from pytest_django.asserts import assertContains, assertNotContains
+
+from tests.support.factories import PostFactory
+from tests.support.inert_html import active_content
+from tests.support.pages import Page
+from webmentions import receiving
+from webmentions.fetch import MAX_BYTES, FetchRefused, fetch
+from webmentions.models import Receipt, Webmention
+
+ENDPOINT = "/webmention/"
+BAD_INPUTS = json.loads((Path(__file__).parents[1] / "data" / "bad_inputs.json").read_text())
+
+
+def target_of(post) -> str:
+    return f"http://testserver{post.get_absolute_url()}"
+
+
+def entry(target: str, *, prop: str = "in-reply-to", text: str = "Great post, thanks!") -> str:
+    return f"""<!doctype html><html><body>
+    <article class="h-entry">
+      <a class="p-author h-card" href="https://alice.example/">Alice Example</a>
+      <a class="u-{prop}" href="{target}">the post</a>
+      <div class="e-content">{escape(text)}</div>
+    </article></body></html>"""
+
+
+def send(client, source, target):
+    return client.post(ENDPOINT, {"source": source, "target": target})
+
+
+def receive_and_verify(client, django_capture_on_commit_callbacks, source, target):
+    """Send the webmention and run the verification its answer queued, in this process."""
+    with django_capture_on_commit_callbacks():
+        response = send(client, source, target)
+    assert response.status_code == 202, response.content
+    mention = Webmention.objects.get(source=source)
+    receiving.verify(mention.pk, "127.0.0.1")
+    mention.refresh_from_db()
+    return mention
+
+
+@pytest.mark.django_db
+def test_post_page_advertises_the_endpoint_in_header_and_head(client, post):
+    response = client.get(post.get_absolute_url())
+    endpoint = "http://testserver" + reverse("webmentions:endpoint")
+    assert response.headers["Link"] == f'<{endpoint}>; rel="webmention"'
+    assertContains(response, f'<link rel="webmention" href="{endpoint}">', html=True)
+
+
+@pytest.mark.django_db
+def test_a_target_that_is_not_a_post_is_refused_with_400_and_a_reason(client, post):
+    response = send(client, "https://alice.example/reply", "http://testserver/search/")
+    assert response.status_code == 400
+    assert b"not a post of this site" in response.content
+    assert not Webmention.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_draft_target_is_refused_with_400(client):
+    draft = PostFactory(status="draft")
+    response = send(client, "https://alice.example/reply", target_of(draft))
+    assert response.status_code == 400
+    assert b"not a published post" in response.content
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("source", "reason"),
+    [
+        ("", b"source is missing"),
+        ("ftp://alice.example/reply", b"http or https"),
+        ("javascript:alert(1)", b"http or https"),
+    ],
+)
+def test_a_bad_source_is_refused_with_400(client, post, source, reason):
+    response = send(client, source, target_of(post))
+    assert response.status_code == 400
+    assert reason in response.content
+
+
+@pytest.mark.django_db
+def test_source_equal_to_target_is_refused(client, post):
+    response = send(client, target_of(post), target_of(post))
+    assert response.status_code == 400
+    assert b"same page" in response.content
+
+
+@pytest.mark.django_db
+def test_a_webmention_is_accepted_with_202_and_a_status_page(
+    client, post, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = send(client, "https://alice.example/reply", target_of(post))
+    assert response.status_code == 202
+    assert len(callbacks) == 1  # the verification, queued once committed
+    status = client.get(response.headers["Location"])
+    assertContains(status, "Waiting for verification")
+
+
+@pytest.mark.django_db
+def test_a_flood_from_one_source_domain_is_refused_with_429(client, post, settings):
+    settings.WEBMENTIONS_LIMIT_PER_DOMAIN = 2
+    for n in range(2):
+        assert send(client, f"https://alice.example/{n}", target_of(post)).status_code == 202
+    response = send(client, "https://alice.example/3", target_of(post))
+    assert response.status_code == 429
+    assert Receipt.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_a_flood_from_one_address_is_refused_with_429(client, post, settings):
+    settings.WEBMENTIONS_LIMIT_PER_ADDRESS = 2
+    for n in range(2):
+        assert send(client, f"https://site{n}.example/", target_of(post)).status_code == 202
+    assert send(client, "https://other.example/", target_of(post)).status_code == 429
+
+
+@pytest.mark.django_db
+def test_a_reply_is_verified_and_waits_for_the_moderators(
+    client, post, other_site, django_capture_on_commit_callbacks
+):
+    other_site.pages["/reply"] = Page(entry(target_of(post)))
+    mention = receive_and_verify(
+        client, django_capture_on_commit_callbacks, other_site.url("/reply"), target_of(post)
+    )
+    assert mention.verification == Webmention.Verification.VERIFIED
+    assert (mention.kind, mention.status) == ("reply", "pending")
+    assert (mention.author_name, mention.author_url) == ("Alice Example", "https://alice.example/")
+    assert mention.content == "Great post, thanks!"
+    assert "webmentions" in other_site.received[0].headers["User-Agent"]
+    assertNotContains(client.get(post.get_absolute_url()), "Great post, thanks!")
+
+
+@pytest.mark.django_db
+def test_an_approved_reply_and_like_show_in_the_discussion(
+    client, post, other_site, django_capture_on_commit_callbacks
+):
+    other_site.pages["/reply"] = Page(entry(target_of(post)))
+    other_site.pages["/like"] = Page(entry(target_of(post), prop="like-of", text=""))
+    for path in ("/reply", "/like"):
+        receive_and_verify(
+            client, django_capture_on_commit_callbacks, other_site.url(path), target_of(post)
+        )
+    Webmention.objects.update(status=Webmention.Status.APPROVED)
+    page = client.get(post.get_absolute_url())
+    assertContains(
+        page,
+        f'Alice Example replied on <a href="{other_site.url("/reply")}" rel="nofollow ugc">'
+        "127.0.0.1</a>",
+    )
+    assertContains(page, "1 like: Alice Example")
+
+
+@pytest.mark.django_db
+def test_a_source_that_does_not_link_to_the_target_is_refused(
+    client, post, other_site, django_capture_on_commit_callbacks
+):
+    other_site.pages["/elsewhere"] = Page(entry("https://another.example/post"))
+    mention = receive_and_verify(
+        client, django_capture_on_commit_callbacks, other_site.url("/elsewhere"), target_of(post)
+    )
+    assert mention.verification == Webmention.Verification.FAILED
+    assert "does not link" in mention.verification_note
+    assert not Webmention.objects.pending().exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "deletion", [Page("Gone", 410), Page("<p>This reply was edited away.</p>")]
+)
+def test_a_source_that_is_gone_or_no_longer_links_takes_its_mention_down(
+    client, post, other_site, django_capture_on_commit_callbacks, deletion
+):
+    other_site.pages["/reply"] = Page(entry(target_of(post)))
+    source = other_site.url("/reply")
+    receive_and_verify(client, django_capture_on_commit_callbacks, source, target_of(post))
+    Webmention.objects.update(status=Webmention.Status.APPROVED)
+    assertContains(client.get(post.get_absolute_url()), "Great post, thanks!")
+    other_site.pages["/reply"] = deletion
+    mention = receive_and_verify(
+        client, django_capture_on_commit_callbacks, source, target_of(post)
+    )
+    assert mention.status == Webmention.Status.REMOVED
+    assert Webmention.objects.count() == 1
+    assertNotContains(client.get(post.get_absolute_url()), "Great post, thanks!")
+
+
+@pytest.mark.django_db
+def test_a_resent_webmention_updates_the_stored_one_and_waits_again(
+    client, post, other_site, django_capture_on_commit_callbacks
+):
+    other_site.pages["/reply"] = Page(entry(target_of(post)))
+    source = other_site.url("/reply")
+    receive_and_verify(client, django_capture_on_commit_callbacks, source, target_of(post))
+    Webmention.objects.update(status=Webmention.Status.APPROVED)
+    other_site.pages["/reply"] = Page(entry(target_of(post), text="Edited: even better."))
+    mention = receive_and_verify(
+        client, django_capture_on_commit_callbacks, source, target_of(post)
+    )
+    assert (mention.content, mention.status) == ("Edited: even better.", "pending")
+    assert Webmention.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_banned_address_files_the_mention_as_spam(
+    client, post, other_site, moderator, django_capture_on_commit_callbacks
+):
+    from comments.models import Ban
+
+    Ban.objects.create(kind=Ban.Kind.NETWORK, value="127.0.0.0/8", created_by=moderator)
+    other_site.pages["/reply"] = Page(entry(target_of(post)))
+    mention = receive_and_verify(
+        client, django_capture_on_commit_callbacks, other_site.url("/reply"), target_of(post)
+    )
+    assert mention.status == Webmention.Status.SPAM
+
+
+@pytest.mark.django_db
+def test_a_spam_word_files_the_mention_as_spam(
+    client, post, other_site, settings, django_capture_on_commit_callbacks
+):
+    settings.COMMENTS_SPAM_WORDS = ["casino"]
+    other_site.pages["/reply"] = Page(entry(target_of(post), text="Best casino in town"))
+    mention = receive_and_verify(
+        client, django_capture_on_commit_callbacks, other_site.url("/reply"), target_of(post)
+    )
+    assert mention.status == Webmention.Status.SPAM
+    assert "casino" in mention.status_reason
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("bad", BAD_INPUTS, ids=[bad["why"] for bad in BAD_INPUTS])
+def test_an_approved_reply_renders_the_hostile_corpus_inert(
+    client, post, other_site, django_capture_on_commit_callbacks, bad
+):
+    raw = f"""<article class="h-entry"><a class="p-author h-card" href="/">{bad["input"]}</a>
+    <a class="u-in-reply-to" href="{target_of(post)}">re</a>
+    <div class="e-content">{bad["input"]}</div></article>"""
+    other_site.pages["/reply"] = Page(raw)
+    mention = receive_and_verify(
+        client, django_capture_on_commit_callbacks, other_site.url("/reply"), target_of(post)
+    )
+    Webmention.objects.filter(pk=mention.pk).update(status=Webmention.Status.APPROVED)
+    html = client.get(post.get_absolute_url()).content.decode()
+    start = html.find('<section class="webmentions"')
+    assert start != -1, "the approved reply is shown"
+    section = html[start : html.find("</section>", start)]
+    assert active_content(section) == []
+
+
+def test_fetching_refuses_a_redirect_to_another_loopback_address(other_site):
+    """Only the test server's own address and port are allowed: a redirect elsewhere on
+    127.0.0.1 is refused as any private address is."""
+    other_site.pages["/jump"] = Page("", 302, {"Location": "http://127.0.0.1:9/admin/"})
+    with pytest.raises(FetchRefused, match="not a public address"):
+        fetch(other_site.url("/jump"))
+
+
+def test_fetching_refuses_loopback_when_not_allowed(other_site, settings):
+    settings.WEBMENTIONS_ALLOWED_TEST_ADDRESSES = []
+    other_site.pages["/reply"] = Page("hello")
+    with pytest.raises(FetchRefused, match="not a public address"):
+        fetch(other_site.url("/reply"))
+    assert other_site.received == []
+
+
+def test_fetching_cuts_off_a_page_over_one_megabyte(other_site):
+    other_site.pages["/huge"] = Page(b"x" * (5 * MAX_BYTES))
+    with pytest.raises(FetchRefused, match="cut off"):
+        fetch(other_site.url("/huge"))
+
+
+def test_fetching_follows_at_most_five_redirects(other_site):
+    for n in range(7):
+        other_site.pages[f"/r{n}"] = Page("", 302, {"Location": f"/r{n + 1}"})
+    with pytest.raises(FetchRefused, match="more than 5 redirects"):
+        fetch(other_site.url("/r0"))

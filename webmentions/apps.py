@@ -1,0 +1,12 @@
+# The module, not the class: Django takes any AppConfig class in apps.py for a candidate.
+from ops import site_apps
+
+
+class WebmentionsConfig(site_apps.SiteAppConfig):
+    name = "webmentions"
+    public_content = True
+
+    def ready(self):
+        from webmentions import sending
+
+        sending.connect()

@@ -1,0 +1,287 @@
+"""What happens to a webmention we receive: accepted (or refused) at once, verified by the worker.
+
+`accept` runs in the request: it checks the two URLs and the limits, records the request and
+queues `tasks.verify`. The worker fetches the source (webmentions.fetch), checks that it still
+links to the target, reads its microformats2 (mf2py) and stores what it says as plain text, then
+judges it as a comment is judged (comments.services.judge: bans, then the anti-spam rules). A
+source that is gone (410, 404) or no longer links takes its mention down.
+"""
+
+from dataclasses import dataclass
+from datetime import timedelta
+from urllib.parse import urljoin, urlsplit, urlunsplit
+
+import mf2py
+from bs4 import BeautifulSoup
+from django.conf import settings
+from django.db import connection, transaction
+from django.template.loader import render_to_string
+from django.urls import Resolver404, resolve, reverse
+from django.utils import timezone
+
+from blog.models import Post
+from comments import services as comment_services
+from comments import spam_rules
+from comments.models import Comment
+from comments.permissions import moderators
+from ops.mail import send_later
+from webmentions.fetch import FetchRefused, fetch
+from webmentions.models import Receipt, Webmention
+
+MAX_AUTHOR_NAME = Webmention._meta.get_field("author_name").max_length
+MAX_CONTENT = 5000  # as a comment's body
+
+
+class Refused(Exception):
+    """A webmention that is not one for us: 400 with this reason."""
+
+
+class LimitReached(Exception):
+    """Too many webmentions from this address or source domain: 429."""
+
+
+def normalise(url: str) -> str:
+    """A URL compared as the same page: scheme and host lower-cased, no fragment, "/" for an
+    empty path."""
+    parts = urlsplit(url.strip())
+    return urlunsplit(
+        (parts.scheme.lower(), parts.netloc.lower(), parts.path or "/", parts.query, "")
+    )
+
+
+def target_post(target: str, request) -> Post:
+    """The published post of this site that `target` names, or Refused."""
+    parts = urlsplit(target)
+    if parts.hostname is None or parts.netloc.lower() != request.get_host().lower():
+        raise Refused("The target is not on this site.")
+    try:
+        match = resolve(parts.path)
+    except Resolver404:
+        raise Refused("The target is not a post of this site.") from None
+    if match.view_name != "blog:post-detail":
+        raise Refused("The target is not a post of this site.")
+    post = Post.objects.published().filter(slug=match.kwargs["slug"]).first()
+    if post is None:
+        raise Refused("The target is not a published post of this site.")
+    return post
+
+
+def check_url(name: str, url: str) -> str:
+    if not url:
+        raise Refused(f"The {name} is missing.")
+    if len(url) > 2000:
+        raise Refused(f"The {name} is longer than 2,000 characters.")
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise Refused(f"The {name} must be an http or https URL.")
+    return url
+
+
+def limit_reached(ip_address: str | None, domain: str, now) -> bool:
+    """Counted in PostgreSQL under advisory locks, as the comments' flood limit: the limits hold
+    across workers and hosts."""
+    with connection.cursor() as cursor:
+        for key in (f"webmentions.ip:{ip_address}", f"webmentions.domain:{domain}"):
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [key])
+    recent = Receipt.objects.filter(
+        received_at__gte=now - timedelta(seconds=settings.WEBMENTIONS_WINDOW_SECONDS)
+    )
+    return (
+        ip_address is not None
+        and recent.filter(ip_address=ip_address).count() >= settings.WEBMENTIONS_LIMIT_PER_ADDRESS
+    ) or recent.filter(source_domain=domain).count() >= settings.WEBMENTIONS_LIMIT_PER_DOMAIN
+
+
+def accept(source: str, target: str, request, ip_address: str | None) -> Webmention:
+    """Record a webmention request and queue its verification. Raises Refused, LimitReached."""
+    from webmentions import tasks  # tasks import this module
+
+    source, target = check_url("source", source), check_url("target", target)
+    if normalise(source) == normalise(target):
+        raise Refused("The source and the target are the same page.")
+    post = target_post(target, request)
+    domain = (urlsplit(source).hostname or "").lower()
+    now = timezone.now()
+    with transaction.atomic():
+        if limit_reached(ip_address, domain, now):
+            raise LimitReached
+        mention, _ = Webmention.objects.get_or_create(
+            source=source, post=post, defaults={"target": target, "received_at": now}
+        )
+        Webmention.objects.filter(pk=mention.pk).update(
+            target=target, received_at=now, verification=Webmention.Verification.QUEUED
+        )
+        Receipt.objects.create(
+            webmention=mention, received_at=now, ip_address=ip_address, source_domain=domain
+        )
+        transaction.on_commit(lambda: tasks.verify.enqueue(mention.pk, ip_address))
+    return mention
+
+
+@dataclass
+class Found:
+    kind: str
+    author_name: str = ""
+    author_url: str = ""
+    author_photo: str = ""
+    content: str = ""
+
+
+def links_to(html: str, base_url: str, target: str) -> bool:
+    """Whether any href of the page, resolved against it, is the target."""
+    wanted = normalise(target)
+    soup = BeautifulSoup(html, "html.parser")
+    return any(
+        normalise(urljoin(base_url, tag["href"])) == wanted for tag in soup.find_all(href=True)
+    )
+
+
+def first(values, default=""):
+    return values[0] if values else default
+
+
+def plain_url(value) -> str:
+    value = value.get("value", "") if isinstance(value, dict) else value
+    return value if isinstance(value, str) and urlsplit(value).scheme in ("http", "https") else ""
+
+
+def read_mf2(html: str, url: str, target: str) -> Found:
+    """What the source's h-entry says: the kind, the author, the content as text."""
+    parsed = mf2py.parse(doc=html, url=url)
+    entries = [item for item in parsed["items"] if "h-entry" in item.get("type", [])]
+    if not entries:
+        return Found(Webmention.Kind.MENTION)
+    props = entries[0].get("properties", {})
+    wanted = normalise(target)
+
+    def names_target(prop) -> bool:
+        """Whether the property (a URL, or an h-cite with one) is the target."""
+        for value in props.get(prop, []):
+            if isinstance(value, dict):
+                value = first(value.get("properties", {}).get("url", [])) or value.get("value")
+            if isinstance(value, str) and normalise(value) == wanted:
+                return True
+        return False
+
+    kind = Webmention.Kind.MENTION
+    for prop, candidate in (
+        ("in-reply-to", Webmention.Kind.REPLY),
+        ("like-of", Webmention.Kind.LIKE),
+        ("repost-of", Webmention.Kind.REPOST),
+    ):
+        if names_target(prop):
+            kind = candidate
+            break
+    author = first(props.get("author", []), {})
+    if isinstance(author, dict):
+        author_props = author.get("properties", {})
+        name = first(author_props.get("name", [])) or author.get("value", "")
+        author_url = plain_url(first(author_props.get("url", [])))
+        photo = plain_url(first(author_props.get("photo", [])))
+    else:
+        name, author_url, photo = "", plain_url(author), ""
+    content = first(props.get("content", []), "")
+    text = content.get("value", "") if isinstance(content, dict) else str(content)
+    if not text:
+        text = str(first(props.get("summary", [])) or first(props.get("name", [])))
+    return Found(
+        kind,
+        str(name).strip()[:MAX_AUTHOR_NAME],
+        author_url[:2000],
+        photo[:2000],
+        text.strip()[:MAX_CONTENT],
+    )
+
+
+def take_down(mention: Webmention, why: str) -> None:
+    Webmention.objects.filter(pk=mention.pk).update(
+        status=Webmention.Status.REMOVED,
+        status_reason=why,
+        verification=Webmention.Verification.FAILED,
+        verification_note=why,
+        moderated_at=timezone.now(),
+    )
+
+
+def fail(mention: Webmention, why: str) -> None:
+    Webmention.objects.filter(pk=mention.pk).update(
+        verification=Webmention.Verification.FAILED, verification_note=why[:300]
+    )
+
+
+def verify(mention_id: int, ip_address: str | None) -> None:
+    """Fetch the source and store what it says (the worker's part)."""
+    mention = Webmention.objects.select_related("post").filter(pk=mention_id).first()
+    if mention is None:
+        return
+    try:
+        page = fetch(mention.source)
+    except FetchRefused as error:
+        fail(mention, f"the source could not be fetched: {error}")
+        return
+    if page.status == 410 or (page.status == 404 and mention.verified_at is not None):
+        take_down(mention, f"the source answered {page.status}: taken down")
+        return
+    if page.status != 200:
+        fail(mention, f"the source answered {page.status}")
+        return
+    html = page.text
+    if not links_to(html, page.url, mention.target):
+        if mention.verified_at is not None:
+            take_down(mention, "the source no longer links to the post: taken down")
+        else:
+            fail(mention, "the source does not link to the post")
+        return
+    found = read_mf2(html, page.url, mention.target)
+    store(mention, found, ip_address)
+
+
+def store(mention: Webmention, found: Found, ip_address: str | None) -> None:
+    """Save what the source says; a new or changed text waits for the moderators again, judged
+    first by the comments' bans and anti-spam rules."""
+    now = timezone.now()
+    submission = spam_rules.Submission(
+        found.author_name, "", found.content, "", seconds_taken=float("inf")
+    )
+    verdict = comment_services.judge(submission, ip_address, writer_proven=False)
+    changed = (
+        mention.verified_at is None
+        or mention.status == Webmention.Status.REMOVED
+        or (mention.content, mention.kind, mention.author_name)
+        != (found.content, found.kind, found.author_name)
+    )
+    fields = {
+        "kind": found.kind,
+        "author_name": found.author_name,
+        "author_url": found.author_url,
+        "author_photo": found.author_photo,
+        "content": found.content,
+        "verification": Webmention.Verification.VERIFIED,
+        "verification_note": "",
+        "verified_at": now,
+    }
+    if verdict.status == Comment.Status.SPAM:
+        fields.update(status=Webmention.Status.SPAM, status_reason=verdict.reason)
+    elif changed:
+        fields.update(status=Webmention.Status.PENDING, status_reason="")
+    with transaction.atomic():
+        Webmention.objects.filter(pk=mention.pk).update(**fields)
+        if fields.get("status") == Webmention.Status.PENDING:
+            notify_moderators(Webmention.objects.select_related("post").get(pk=mention.pk))
+
+
+def notify_moderators(mention: Webmention) -> None:
+    """The moderators hear of a webmention waiting as of a comment waiting."""
+    subject = f"Webmention awaiting moderation on “{mention.post.title}”"
+    text = render_to_string(
+        "webmentions/email/moderators_pending.txt",
+        {
+            "mention": mention,
+            "review_url": settings.SITE_URL
+            + reverse("admin:webmentions_webmention_change", args=[mention.pk]),
+        },
+    )
+    for moderator in moderators().exclude(email=""):
+        send_later(to=moderator.email, subject=subject, text=text)
+    for address in settings.MODERATOR_EMAILS:
+        send_later(to=address, subject=subject, text=text)

@@ -1,0 +1,135 @@
+"""Sending webmentions for the links in our posts (W3C Webmention, 3.1).
+
+When a published post is saved, `send_for_post` runs in the worker (at its publication time
+for a scheduled post): each external link of its HTML gets a SentWebmention row and a task that
+discovers the link's endpoint (the Link header first, then the first <link> or <a> with
+rel="webmention", resolved against the page's URL) and posts source and target to it, through
+the same safe fetcher as verification. A failure is retried with exponential back-off
+(WEBMENTIONS_RETRY_BASE_SECONDS doubling, WEBMENTIONS_SEND_ATTEMPTS in all).
+"""
+
+import logging
+import re
+from datetime import timedelta
+from urllib.parse import urljoin, urlsplit
+
+from bs4 import BeautifulSoup
+from django.conf import settings
+from django.db import transaction
+from django.db.models.signals import post_save
+from django.utils import timezone
+
+from blog.models import Post
+from webmentions.fetch import FetchRefused, fetch
+from webmentions.models import SentWebmention
+
+logger = logging.getLogger("webmentions")
+LINK_HEADER = re.compile(r"<([^>]*)>\s*;([^,]*)", re.IGNORECASE)
+
+
+def connect() -> None:
+    post_save.connect(post_saved, sender=Post, dispatch_uid="webmentions.post_saved")
+
+
+def post_saved(sender, instance: Post, raw=False, **kwargs) -> None:
+    if raw or instance.status != Post.Status.PUBLISHED:
+        return
+    from webmentions import tasks  # tasks import this module
+
+    def enqueue():
+        when = instance.published_at
+        queue = tasks.send_for_post
+        if when is not None and when > timezone.now():
+            queue = queue.using(run_after=when)
+        queue.enqueue(instance.pk)
+
+    transaction.on_commit(enqueue)
+
+
+def external_links(post: Post) -> list[str]:
+    """The http(s) links of the post's HTML that lead off this site, once each, in order."""
+    own_host = urlsplit(settings.SITE_URL).netloc.lower()
+    links = []
+    for tag in BeautifulSoup(post.body_html, "html.parser").find_all("a", href=True):
+        url = urljoin(settings.SITE_URL + post.get_absolute_url(), tag["href"]).split("#")[0]
+        parts = urlsplit(url)
+        external = parts.scheme in ("http", "https") and parts.netloc.lower() != own_host
+        if external and url not in links:
+            links.append(url)
+    return links
+
+
+def send_for_post(post_id: int) -> None:
+    from webmentions import tasks
+
+    post = Post.objects.published().filter(pk=post_id).first()
+    if post is None:
+        return  # unpublished, or not yet due (a later save queued it again)
+    for target in external_links(post):
+        sent, _ = SentWebmention.objects.get_or_create(post=post, target=target)
+        SentWebmention.objects.filter(pk=sent.pk).update(
+            status=SentWebmention.Status.QUEUED, attempts=0, next_attempt_at=None
+        )
+        tasks.send_one.enqueue(sent.pk)
+
+
+def discover(target: str) -> tuple[str | None, int]:
+    """The target's webmention endpoint (absolute), or None; and the status it answered."""
+    page = fetch(target)
+    for value in page.headers.get_all("Link") or []:
+        for url, params in LINK_HEADER.findall(value):
+            rel = re.search(r'rel\s*=\s*"?([^";]*)"?', params, re.IGNORECASE)
+            if rel and "webmention" in rel.group(1).lower().split():
+                return urljoin(page.url, url), page.status
+    if "html" in page.headers.get_content_type():
+        soup = BeautifulSoup(page.text, "html.parser")
+        for tag in soup.find_all(["link", "a"], href=True):
+            if "webmention" in [rel.lower() for rel in tag.get("rel", [])]:
+                return urljoin(page.url, tag["href"]), page.status
+    return None, page.status
+
+
+def send_one(sent_id: int) -> None:
+    from webmentions import tasks
+
+    with transaction.atomic():
+        sent = (
+            SentWebmention.objects.select_for_update(skip_locked=True)
+            .select_related("post")
+            .filter(pk=sent_id)
+            .first()
+        )
+        if sent is None or sent.status == SentWebmention.Status.SENT:
+            return
+        sent.attempts += 1
+        sent.last_attempt_at = timezone.now()
+        source = settings.SITE_URL + sent.post.get_absolute_url()
+        try:
+            endpoint, code = discover(sent.target)
+            if endpoint is None:
+                sent.status, sent.response_code, sent.next_attempt_at = (
+                    SentWebmention.Status.NO_ENDPOINT,
+                    code,
+                    None,
+                )
+                sent.save()
+                return
+            sent.endpoint = endpoint[:2000]
+            answer = fetch(endpoint, form={"source": source, "target": sent.target})
+            sent.response_code = answer.status
+            if not 200 <= answer.status < 300:
+                raise FetchRefused(f"the endpoint answered {answer.status}")
+        except FetchRefused as error:
+            sent.note = str(error)[:300]
+            if sent.attempts >= settings.WEBMENTIONS_SEND_ATTEMPTS:
+                sent.status, sent.next_attempt_at = SentWebmention.Status.GAVE_UP, None
+            else:
+                delay = settings.WEBMENTIONS_RETRY_BASE_SECONDS * 2 ** (sent.attempts - 1)
+                sent.status = SentWebmention.Status.FAILED
+                sent.next_attempt_at = timezone.now() + timedelta(seconds=delay)
+                tasks.send_one.using(run_after=sent.next_attempt_at).enqueue(sent.pk)
+            sent.save()
+            logger.warning("webmention to %s failed: %s", sent.target, sent.note)
+            return
+        sent.status, sent.note, sent.next_attempt_at = SentWebmention.Status.SENT, "", None
+        sent.save()

@@ -1,0 +1,21 @@
+"""What the task worker does for webmentions: verify one received, send ours."""
+
+from django_tasks import task
+
+from webmentions import receiving, sending
+
+
+@task()
+def verify(mention_id: int, ip_address: str | None) -> None:
+    receiving.verify(mention_id, ip_address)
+
+
+@task()
+def send_for_post(post_id: int) -> None:
+    """Find the post's external links and queue a webmention to each."""
+    sending.send_for_post(post_id)
+
+
+@task()
+def send_one(sent_id: int) -> None:
+    sending.send_one(sent_id)

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from webmentions import views
+
+app_name = "webmentions"
+
+urlpatterns = [
+    path("webmention/", views.receive, name="endpoint"),
+    path("webmention/<int:pk>/", views.status, name="status"),
+]

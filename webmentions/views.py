@@ -1,0 +1,48 @@
+from django.http import HttpResponse, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_POST
+
+from ops.client_ip import client_ip
+from webmentions import receiving
+from webmentions.models import Webmention
+
+
+@csrf_exempt  # other sites post here, by the Webmention protocol, with no token of ours
+@require_POST
+def receive(request):
+    """W3C Webmention's receiving endpoint: 202 and a status page once recorded; the worker
+    verifies it."""
+    try:
+        mention = receiving.accept(
+            request.POST.get("source", "").strip(),
+            request.POST.get("target", "").strip(),
+            request,
+            client_ip(request),
+        )
+    except receiving.Refused as refusal:
+        return HttpResponseBadRequest(str(refusal), content_type="text/plain; charset=utf-8")
+    except receiving.LimitReached:
+        response = HttpResponse(
+            "Too many webmentions from this address or site: try again later.",
+            status=429,
+            content_type="text/plain; charset=utf-8",
+        )
+        response.headers["Retry-After"] = "600"
+        return response
+    status_url = request.build_absolute_uri(reverse("webmentions:status", args=[mention.pk]))
+    response = HttpResponse(
+        f"Accepted: it will be verified, then moderated. Status: {status_url}\n",
+        status=202,
+        content_type="text/plain; charset=utf-8",
+    )
+    response.headers["Location"] = status_url
+    return response
+
+
+@require_GET
+def status(request, pk):
+    """Where a sender reads how its webmention is doing (not what a moderator decided)."""
+    mention = get_object_or_404(Webmention, pk=pk)
+    return render(request, "webmentions/status.html", {"mention": mention})
