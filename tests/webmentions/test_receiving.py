@@ -242,8 +242,9 @@ def test_a_spam_word_files_the_mention_as_spam(
 def test_an_approved_reply_renders_the_hostile_corpus_inert(
     client, post, other_site, django_capture_on_commit_callbacks, bad
 ):
-    raw = f"""<article class="h-entry"><a class="p-author h-card" href="/">{bad["input"]}</a>
-    <a class="u-in-reply-to" href="{target_of(post)}">re</a>
+    # The link first: an unclosed tag of the corpus may swallow what follows it.
+    raw = f"""<article class="h-entry"><a class="u-in-reply-to" href="{target_of(post)}">re</a>
+    <a class="p-author h-card" href="/">{bad["input"]}</a>
     <div class="e-content">{bad["input"]}</div></article>"""
     other_site.pages["/reply"] = Page(raw)
     mention = receive_and_verify(
