@@ -11,7 +11,8 @@ The key is what the page depends on: the host and scheme as Django validates the
 (ALLOWED_HOSTS, SECURE_PROXY_SSL_HEADER: a host Django would refuse is never looked up nor
 stored), the path, the query and the form tokens' period. A page has one address: a GET or HEAD
 of a shareable view whose query is not canonical (the parameters the view reads, each normalised
-by the view's own function, sorted; any other parameter dropped) is answered 301 to the
+by the view's own function, in the order the view names them, as the site's own links write
+them; any other parameter dropped) is answered 301 to the
 canonical one, cookie or not, before anything else, so Django only ever renders canonical pages.
 
 Invalidation: PostgreSQL NOTIFYs the channel PAGE_CACHE_CHANNEL when anything public changes
@@ -512,7 +513,7 @@ class PageCache:
         return (scheme, host, environ.get("SCRIPT_NAME", ""), path, query, form_tokens.period())
 
     def redirect(self, environ, start_response, path, canonical, started):
-        """301 to the page's one address: the parameters its view reads, normalised and sorted.
+        """301 to the page's one address: the parameters its view reads, normalised, in order.
         Relative, so that no Host header a reader sent is written back."""
         location = escape_uri_path(environ.get("SCRIPT_NAME", "") + path)
         if canonical:
@@ -714,7 +715,8 @@ class PageCache:
 
 def canonical_query(view: Shareable, query_string: str) -> str:
     """The query string the view reads: each parameter it declared, normalised by its own function
-    (the last one given counts), sorted; any other parameter dropped."""
+    (the last one given counts), in the order the view declared them (Django's {% querystring %}
+    keeps a page's parameters in place and adds `page` last); any other parameter dropped."""
     if not query_string:
         return ""
     query = {}
@@ -724,7 +726,7 @@ def canonical_query(view: Shareable, query_string: str) -> str:
             normalised = view.params[name](value)
             if normalised is not None:
                 query[name] = normalised
-    return urlencode(sorted(query.items()))
+    return urlencode([(name, query[name]) for name in view.params if name in query])
 
 
 def _etag_matches(if_none_match: str | None, etag: str) -> bool:
