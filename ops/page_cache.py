@@ -399,6 +399,7 @@ class PageCache:
         self.channel = settings.PAGE_CACHE_CHANNEL
         self.worker_header = settings.PAGE_CACHE_WORKER_HEADER
         self.generation = 0
+        self.emptied_at = 0.0
         self.listening = False
         self.valid_until = None  # the next scheduled change, as a time.time()
         self.quiet_until = 0.0  # no store before then (a replica replaying the change)
@@ -442,6 +443,7 @@ class PageCache:
         with self.store.lock:
             self.generation += 1
             self.store.clear()
+            self.emptied_at = time.time()
         if settings.DATABASES.get("replica"):
             # Pages rendered now may read a replica that has not replayed the change yet.
             self.quiet_until = time.monotonic() + settings.DATABASE_REPLICA_PIN_SECONDS
@@ -637,7 +639,7 @@ class PageCache:
             headers = [(n, v) for n, v in headers if n.lower() != "content-length"]
             headers.append(("Content-Length", str(len(body))))
         if self.worker_header:
-            headers = [*headers, ("X-Page-Cache", f"pass; pid={os.getpid()}")]
+            headers = [*headers, ("X-Page-Cache", self.worker_header_value("pass"))]
         start_response(status, headers)
         return [] if environ["REQUEST_METHOD"] == "HEAD" else [body]
 
@@ -671,7 +673,7 @@ class PageCache:
     def answer(self, entry: Entry, environ, start_response, started, outcome):
         worker = []
         if self.worker_header:
-            worker = [("X-Page-Cache", f"{outcome}; pid={os.getpid()}")]
+            worker = [("X-Page-Cache", self.worker_header_value(outcome))]
         if entry.etag is not None and _etag_matches(environ.get("HTTP_IF_NONE_MATCH"), entry.etag):
             kept = {"cache-control", "etag", "expires", "last-modified", "vary", "x-page-cache"}
             headers = [(n, v) for n, v in entry.headers + worker if n.lower() in kept]
@@ -683,6 +685,11 @@ class PageCache:
         start_response("200 OK", headers + worker if worker else headers)
         self.log(environ, 200, started)
         return [] if environ["REQUEST_METHOD"] == "HEAD" else [body]
+
+    def worker_header_value(self, outcome: str) -> str:
+        """How this worker answered, and when it last emptied its cache (a time.time()): the
+        benchmark reads from it when each worker stopped serving what a change made stale."""
+        return f"{outcome}; pid={os.getpid()}; emptied={self.emptied_at:.6f}"
 
     def encoding(self, accept_encoding: str, entry: Entry) -> str:
         """The encoding to answer in, from the encodings accepted (remembered per header)."""
