@@ -26,6 +26,7 @@ import time
 from datetime import UTC, datetime
 from json.encoder import encode_basestring_ascii as json_string
 
+from gunicorn.glogging import Logger as GunicornLogger
 from pythonjsonlogger.core import RESERVED_ATTRS
 from pythonjsonlogger.json import JsonFormatter as LibraryJsonFormatter
 
@@ -238,3 +239,14 @@ class BufferedAccessLog:
     def stop(self):
         self.stopping.set()
         self.flush()
+
+
+class ErrorLogOnly(GunicornLogger):
+    """gunicorn's logger (config/gunicorn.conf.py `logger_class`) without its access log: the site
+    writes one access line per request itself (RequestLogMiddleware, and BufferedAccessLog for the
+    page cache's answers). With a `logconfig_dict` gunicorn counts its access log as enabled and
+    builds every request's line, only for it to go nowhere: a quarter of a page-cache hit's time
+    (docs/performance.md)."""
+
+    def access(self, resp, req, environ, request_time):
+        pass
