@@ -147,7 +147,6 @@ class BufferedAccessLog:
     FLUSH_SECONDS = 0.2
 
     def __init__(self):
-        self.pid = os.getpid()
         self.lines = collections.deque()
         self.handler = None
         self.second = (0, "")  # (a second, its time as the format writes it)

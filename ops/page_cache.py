@@ -404,24 +404,30 @@ class PageCache:
         self.valid_until = None  # the next scheduled change, as a time.time()
         self.quiet_until = 0.0  # no store before then (a replica replaying the change)
         self.listener = None
-        self.started_in = None
+        self.started = False  # listening in this process (a forked worker starts anew)
         self.resolved: dict = {}
         self.hosts: dict = {}  # Host header -> the host as Django validates it, or None
         self.accepted: dict = {}  # Accept-Encoding header -> the encodings it accepts
         self.access_log = None  # this process's BufferedAccessLog
         self.rendering: dict = {}  # key -> Event set when its rendering is done
         self.state_lock = threading.Lock()
+        # Told at a fork rather than asking os.getpid() on every hit: it is a system call.
+        os.register_at_fork(after_in_child=self.forked)
+
+    def forked(self):
+        self.started = False
+        self.access_log = None  # its thread stayed in the parent
 
     # Listening
 
     def start(self):
         """Start listening in this process (gunicorn's post_worker_init, or the first request)."""
-        if not self.enabled or self.started_in == os.getpid():
+        if not self.enabled or self.started:
             return
         with self.state_lock:
-            if self.started_in == os.getpid():
+            if self.started:
                 return
-            self.started_in = os.getpid()
+            self.started = True
             self.listening = False
             self.store.clear()
             self.listener = Listener(self)
@@ -432,7 +438,7 @@ class PageCache:
             self.listener.stopping.set()
             self.listener.join(timeout=5)
         self.stop_serving()
-        self.started_in = None
+        self.started = False
 
     def stop_serving(self):
         self.listening = False
@@ -481,7 +487,7 @@ class PageCache:
                 return self.redirect(environ, start_response, path, canonical, started)
         if not self.enabled or view is None:
             return self.application(environ, start_response)
-        if self.started_in != os.getpid():
+        if not self.started:
             self.start()
         key = self.key(environ, path)
         if key is None:
@@ -709,7 +715,7 @@ class PageCache:
         if started is None:
             return  # a miss: Django logged it
         duration_ms = round((time.perf_counter() - started) * 1000, 1)
-        if self.access_log is None or self.access_log.pid != os.getpid():
+        if self.access_log is None:
             self.access_log = BufferedAccessLog()  # its thread, in this worker
         self.access_log.log(
             environ["REQUEST_METHOD"],

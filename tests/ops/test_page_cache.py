@@ -3,7 +3,6 @@ would: what it stores, for whom, under which key, and what it answers. Invalidat
 workers and hosts is in tests/reliability/test_page_cache.py."""
 
 import gzip
-import os
 import re
 import threading
 import time
@@ -38,7 +37,7 @@ class CountingApp:
 def listening(application, max_bytes=8 * 1024 * 1024) -> PageCache:
     """A page cache around `application` that behaves as if its listener were connected."""
     cache = PageCache(application, enabled=True, max_bytes=max_bytes)
-    cache.started_in = os.getpid()  # no listener thread: the test says what changed
+    cache.started = True  # no listener thread: the test says what changed
     cache.listening = True
     return cache
 
