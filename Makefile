@@ -92,6 +92,7 @@ bench-tools:
 # docs/performance.md. About 8 minutes, loopback only, in a database of its own (<name>_bench):
 # the site's own data is never touched.
 bench: $(BIN)/.installed bench-tools
+	$(DB_START)
 	$(BIN)/python -m bench.run
 
 db-start: $(BIN)/.installed

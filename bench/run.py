@@ -1,18 +1,21 @@
-"""`make bench`: how close the post page served by gunicorn comes to nginx serving its bytes.
+"""`make bench`: the post page from the page cache against gunicorn's own ceiling, the nginx front
+against nginx sending the same file over the same TLS, search, invalidation and the cache off.
 
 From scratch, in a database of its own (the server's `<name>_bench`, dropped and created again;
 the site's own database is never touched): migrate, load the guide, add 50 approved comments to
 it and a copy of it with 10,000, then start gunicorn as `make run` does with production settings
-(behind a TLS proxy, as X-Forwarded-Proto says), and nginx on loopback with its own config and
-pid file in a temporary folder, serving the post page's bytes as a static file.
+(behind a TLS proxy, as X-Forwarded-Proto says), and beside it: a gunicorn with the page cache
+off, a second host, gunicorn serving the post page's bytes from a trivial application (its own
+ceiling), nginx sending those bytes as a file (plain HTTP and TLS), and nginx with the shipped
+deploy/nginx.conf in front of the first gunicorn.
 
-wrk then measures, interleaved and repeated (3 rounds of 10 s at 64 connections by default):
-the post page, the same bytes from nginx, a 304 revalidation, the home page, the search page and
-the post with 10,000 comments. Then 16 posters send comments, each from loopback addresses of
-its own, each comment with a fresh token from the page, sent after the "too fast" delay, and
-moving to a new address before the flood limit would refuse it. It prints req/s and p99 for each,
-the checks (every comment answered 303 is in the database, no 5xx), each worker's memory, and
-last the ratio of the post page to nginx. Loopback only; every run is bounded by a timeout.
+wrk then measures each, interleaved and repeated (3 rounds of 10 s at 64 connections by default;
+the load average printed before each round), then the invalidation trials (every worker of two
+hosts), then 16 posters send comments, each from loopback addresses of its own, each comment with
+a fresh token from the page, sent after the "too fast" delay, and moving to a new address before
+the flood limit would refuse it. It prints req/s, p50 and p99 (medians) for each, each target met
+or missed, the checks (every comment answered 303 is in the database, no 5xx) and each worker's
+memory. Loopback only; every run is bounded by a timeout.
 
     .venv/bin/python -m bench.run [--seconds 10] [--rounds 3] [--connections 64]
 """
@@ -40,7 +43,7 @@ from pathlib import Path
 import psycopg
 
 from ops import embedded_postgres
-from tests.support.nginx import front_proxy
+from tests.support.nginx import front_proxy, static_over_tls
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 
@@ -164,57 +167,6 @@ def start_gunicorn(
     return process
 
 
-NGINX_CONF = """\
-daemon off;
-worker_processes auto;
-pid {folder}/nginx.pid;
-events {{ worker_connections 1024; }}
-http {{
-    access_log off;
-    sendfile on;
-    tcp_nopush on;
-    keepalive_requests 100000;
-    client_body_temp_path {folder}/client_body;
-    proxy_temp_path {folder}/proxy;
-    fastcgi_temp_path {folder}/fastcgi;
-    uwsgi_temp_path {folder}/uwsgi;
-    scgi_temp_path {folder}/scgi;
-    server {{
-        listen 127.0.0.1:{port};
-        root {folder}/www;
-        default_type "text/html; charset=utf-8";
-        location / {{ try_files /page.html =404; }}
-    }}
-}}
-"""
-
-
-def start_nginx(folder: Path, page: bytes, port: int) -> subprocess.Popen:
-    """nginx serving `page` at every path, from a folder its workers (maybe `nobody`) can read."""
-    (folder / "www").mkdir()
-    (folder / "www" / "page.html").write_bytes(page)
-    for path in [folder, folder / "www"]:
-        path.chmod(0o755)
-    (folder / "www" / "page.html").chmod(0o644)
-    conf = folder / "nginx.conf"
-    conf.write_text(NGINX_CONF.format(folder=folder, port=port))
-    process = subprocess.Popen(  # noqa: S603 (fixed arguments, our own config)
-        [
-            NGINX,
-            "-p",
-            str(folder),
-            "-c",
-            str(conf),
-            "-e",
-            str(folder / "error.log"),
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=(folder / "nginx.out").open("w"),
-    )
-    wait_until_answering(f"http://127.0.0.1:{port}/")
-    return process
-
-
 def stop(process: subprocess.Popen) -> None:
     if process.poll() is None:
         process.terminate()
@@ -243,27 +195,40 @@ def worker_memory_mb(master_pid: int) -> dict[int, float]:
 # Invalidation ----------------------------------------------------------------------------------
 
 
-def probe(port: int, path: str) -> tuple[str, int]:
-    """(the page's ETag, the worker's pid) from one request on a new connection."""
+def probe(port: int, path: str) -> tuple[str, int, float]:
+    """(the page's ETag, the worker's pid, when it last emptied its cache) from one request on a
+    new connection."""
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
     try:
         connection.request("GET", path, headers=dict([FORWARDED]))
         response = connection.getresponse()
         response.read()
-        pid = int(response.getheader("X-Page-Cache").rpartition("pid=")[2])
-        return response.getheader("ETag"), pid
+        _outcome, pid, emptied = response.getheader("X-Page-Cache").split("; ")
+        return (
+            response.getheader("ETag"),
+            int(pid.removeprefix("pid=")),
+            float(emptied.removeprefix("emptied=")),
+        )
     finally:
         connection.close()
 
 
-def invalidation_delays(database_url: str, path: str, hosts: dict, trials: int) -> list[float]:
+@dataclass
+class Invalidation:
+    emptied_ms: list = field(default_factory=list)  # until the last worker had emptied its cache
+    new_page_ms: list = field(default_factory=list)  # until the last one answered the new page
+
+
+def invalidation_delays(database_url: str, path: str, hosts: dict, trials: int) -> Invalidation:
     """For each trial: approve (or withdraw) one of the post's comments with one UPDATE, as the
-    moderation's queryset update() does, then poll every host until each of its workers answers
-    with the new ETag; the time until the last one did, in ms. `hosts`: port -> master pid. An
-    upper bound: it includes the page's rendering afresh, and the time the pollers take to reach
-    every worker (new connections land on workers at random)."""
+    moderation's queryset update() does, then poll every worker of every host (`hosts`: port ->
+    master pid) until each has answered the new page. Two figures per trial, from the UPDATE's
+    start: when the last worker emptied its cache (each says when in X-Page-Cache: from then on
+    it serves nothing stale), and when the last one answered with the new ETag (that adds the
+    page's rendering afresh, and the time the pollers take to reach every worker: new
+    connections land on workers at random)."""
     slug = path.strip("/").rsplit("/", 1)[-1]
-    delays = []
+    measured = Invalidation()
     with psycopg.connect(database_url, autocommit=True) as connection:
         comment_id = connection.execute(
             "SELECT c.id FROM comments_comment c JOIN blog_post p ON p.id = c.post_id"
@@ -276,17 +241,17 @@ def invalidation_delays(database_url: str, path: str, hosts: dict, trials: int) 
             }
             old = {probe(port, path)[0] for port in hosts}
             status = "pending" if trial % 2 == 0 else "approved"
+            started_at, started = time.time(), time.perf_counter()
             connection.execute(
                 "UPDATE comments_comment SET status = %s WHERE id = %s", [status, comment_id]
             )
-            started = time.perf_counter()
-            seen: dict = {}  # (port, pid) -> when it first answered with the new page
+            seen: dict = {}  # (port, pid) -> (when it emptied, when it first answered anew)
 
             def poll(port, seen=seen, old=old, workers=workers, started=started):
                 while len(seen) < len(workers) and time.perf_counter() - started < 10:
-                    etag, pid = probe(port, path)
+                    etag, pid, emptied = probe(port, path)
                     if etag not in old:
-                        seen.setdefault((port, pid), time.perf_counter())
+                        seen.setdefault((port, pid), (emptied, time.perf_counter()))
 
             # A poller per worker, so that each worker is asked all the time.
             pollers = [threading.Thread(target=poll, args=(port,)) for port, _ in workers]
@@ -294,12 +259,19 @@ def invalidation_delays(database_url: str, path: str, hosts: dict, trials: int) 
                 thread.start()
             for thread in pollers:
                 thread.join()
-            delays.append((max(seen.values(), default=started + 10) - started) * 1000)
+            if len(seen) < len(workers):  # counted as 10 s: never hidden
+                seen[None] = (started_at + 10, started + 10)
+            measured.emptied_ms.append(
+                (max(emptied for emptied, _ in seen.values()) - started_at) * 1000
+            )
+            measured.new_page_ms.append(
+                (max(answered for _, answered in seen.values()) - started) * 1000
+            )
             time.sleep(0.1)
         connection.execute(
             "UPDATE comments_comment SET status = 'approved' WHERE id = %s", [comment_id]
         )
-    return delays
+    return measured
 
 
 # wrk -------------------------------------------------------------------------------------------
@@ -456,7 +428,7 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds (default 3)")
     parser.add_argument("--connections", type=int, default=64, help="wrk connections (64)")
     parser.add_argument("--keep-database", action="store_true", help="keep <name>_bench after")
-    parser.add_argument("--trials", type=int, default=20, help="invalidation trials (20)")
+    parser.add_argument("--trials", type=int, default=50, help="invalidation trials (50)")
     options = parser.parse_args()
     if shutil.which("wrk") is None or NGINX is None:
         sys.exit("wrk or nginx is missing: `make bench` installs them (as root)")
@@ -483,7 +455,7 @@ def main() -> int:
         "PAGE_CACHE_WORKER_HEADER": "1",
     }
     run_id = secrets.token_hex(4)
-    gunicorn = nginx = None
+    gunicorn = None
     others = []  # the other gunicorns: cache off, second host, gunicorn's ceiling
     proxy = contextlib.ExitStack()
     try:
@@ -493,15 +465,19 @@ def main() -> int:
         recreate_database(database_url, admin_url)
         seeded = prepare_site(env)
 
-        port, nginx_port = free_port(), free_port()
+        port = free_port()
         off_port, second_port, ceiling_port = free_port(), free_port(), free_port()
         gunicorn = start_gunicorn(env, port, seeded["health"], folder / "gunicorn.log")
         base = f"http://127.0.0.1:{port}"
         page = get(base + seeded["post"])
         etag = page.headers["ETag"]
         body = page.read()
-        nginx = start_nginx(folder, body, nginx_port)
         (folder / "page.html").write_bytes(body)
+        # The ceiling answers with the hit's own headers too: gunicorn checks each header in
+        # Python, so 13 headers cost it twice what 2 do (about 17 µs a response here).
+        sent_by_gunicorn = {"date", "server", "connection"}
+        headers = [(n, v) for n, v in page.headers.items() if n.lower() not in sent_by_gunicorn]
+        (folder / "headers.json").write_text(json.dumps(headers))
         others = [
             start_gunicorn(
                 {**env, "PAGE_CACHE": "off"}, off_port, seeded["health"], folder / "off.log"
@@ -513,18 +489,23 @@ def main() -> int:
                 folder / "second.log",
             ),
             start_gunicorn(
-                {**env, "BENCH_PAGE_FILE": str(folder / "page.html")},
+                {
+                    **env,
+                    "BENCH_PAGE_FILE": str(folder / "page.html"),
+                    "BENCH_PAGE_HEADERS": str(folder / "headers.json"),
+                },
                 ceiling_port,
                 "/",
                 folder / "ceiling.log",
                 app="bench.trivial_app",
             ),
         ]
+        nginx = proxy.enter_context(static_over_tls(body, workers="auto"))
         front = proxy.enter_context(front_proxy(f"127.0.0.1:{port}", workers="auto"))
         search = seeded["search"] + "?" + urllib.parse.urlencode({"q": "machine learning engineer"})
         targets = [
             Target("post page, 50 comments", base + seeded["post"], [FORWARDED]),
-            Target("same bytes from nginx", f"http://127.0.0.1:{nginx_port}{seeded['post']}"),
+            Target("same bytes from nginx", f"http://127.0.0.1:{nginx.http_port}{seeded['post']}"),
             Target(
                 "post page, cache off", f"http://127.0.0.1:{off_port}{seeded['post']}", [FORWARDED]
             ),
@@ -533,6 +514,10 @@ def main() -> int:
                 "post page through nginx front",
                 f"https://127.0.0.1:{front.https_port}{seeded['post']}",
             ),  # fmt: skip
+            Target(
+                "same bytes, nginx over TLS",
+                f"https://127.0.0.1:{nginx.https_port}{seeded['post']}",
+            ),  # fmt: skip
             Target("304 revalidation", base + seeded["post"], [FORWARDED, ("If-None-Match", etag)]),
             Target("home page", base + seeded["home"], [FORWARDED]),
             Target("search page", base + search, [FORWARDED]),
@@ -540,11 +525,12 @@ def main() -> int:
             # Django's floor: a small template, no database. No page can be faster than this.
             Target("robots.txt (Django's floor)", base + seeded["robots"], [FORWARDED]),
         ]
-        print(f"Post page: {len(body):,} bytes. gunicorn on :{port}, nginx on :{nginx_port}.")
+        print(f"Post page: {len(body):,} bytes. gunicorn on :{port}.")
         for target in targets:  # every worker renders and caches its fragments once
             wrk(target.url, target.headers, 2, 4)
 
         for round_number in range(1, options.rounds + 1):
+            print(f"Round {round_number}: load average {load_average()}")
             for target in targets:
                 result = wrk(target.url, target.headers, options.seconds, options.connections)
                 target.results.append(result)
@@ -557,7 +543,7 @@ def main() -> int:
 
         print(f"Invalidation: {options.trials} trials, every worker of two hosts...")
         hosts = {port: gunicorn.pid, second_port: others[1].pid}
-        delays = invalidation_delays(database_url, seeded["post"], hosts, options.trials)
+        invalidation = invalidation_delays(database_url, seeded["post"], hosts, options.trials)
 
         print(f"Posting comments: {POSTERS} posters, {options.seconds} s...")
         posting = post_comments(port, seeded, options.seconds, run_id)
@@ -567,7 +553,7 @@ def main() -> int:
         load_after = load_average()
     finally:
         proxy.close()
-        for process in [nginx, gunicorn, *others]:
+        for process in [gunicorn, *others]:
             if process is not None:
                 stop(process)
         if not options.keep_database:
@@ -579,8 +565,8 @@ def main() -> int:
             embedded_postgres.stop()
         shutil.rmtree(folder, ignore_errors=True)
 
-    post, nginx_target, cache_off, ceiling, front_target = targets[:5]
-    revalidation, home, search_target, busy, floor = targets[5:]
+    post, nginx_target, cache_off, ceiling, front_target, nginx_tls = targets[:6]
+    revalidation, home, search_target, busy, floor = targets[6:]
     print()
     print(f"Results: median of {options.rounds} runs of {options.seconds} s at "
           f"{options.connections} connections (load average after: {load_after})")  # fmt: skip
@@ -596,10 +582,15 @@ def main() -> int:
         f"  {'comment POST (16 posters)':30} {posted / posting.seconds:9.0f} {p50:8.2f} {p99:8.2f}"
         f"  answers {dict(sorted(posting.statuses.items()))}"
     )
-    delay_p50, delay_max = statistics.median(delays), max(delays)
+    delays, new_page = invalidation.emptied_ms, invalidation.new_page_ms
+    delay_p99 = percentile(delays, 0.99)
     print(
-        f"  invalidation, every worker of 2 hosts: p50 {delay_p50:.0f} ms, max {delay_max:.0f} ms"
-        f" over {len(delays)} trials"
+        f"  invalidation, every worker of 2 hosts emptied: p50 {statistics.median(delays):.1f} ms,"
+        f" p99 {delay_p99:.1f} ms, max {max(delays):.1f} ms over {len(delays)} trials"
+    )
+    print(
+        f"  ... and answering the new page: p50 {statistics.median(new_page):.0f} ms,"
+        f" p99 {percentile(new_page, 0.99):.0f} ms, max {max(new_page):.0f} ms"
     )
     print("  gunicorn workers' resident memory: "
           + ", ".join(f"{mb:.0f} MB" for mb in sorted(memory.values())))  # fmt: skip
@@ -607,27 +598,30 @@ def main() -> int:
     def times(target, attribute="p99_ms"):
         return target.median(attribute) / post.median(attribute)
 
-    ratio = post.median("requests_per_second") / nginx_target.median("requests_per_second")
-    ceiling_ratio = post.median("requests_per_second") / ceiling.median("requests_per_second")
-    front_ratio = front_target.median("requests_per_second") / nginx_target.median(
-        "requests_per_second"
-    )
+    def rate(target):
+        return target.median("requests_per_second")
+
+    ratio = rate(post) / rate(nginx_target)
+    ceiling_ratio = rate(post) / rate(ceiling)
+    front_ratio = rate(front_target) / rate(nginx_tls)
+    # What issue 21 asks, then what earlier work promised and still holds.
     targets_met = {
-        f"through the nginx front at least 80% of nginx's req/s ({front_ratio:.1%})": (
-            front_ratio >= 0.8
+        f"post page (page cache) at least 85% of gunicorn's own ceiling ({ceiling_ratio:.1%})": (
+            ceiling_ratio >= 0.85
         ),
-        f"a change on every worker of both hosts within 100 ms (max {delay_max:.0f} ms)": (
-            delay_max < 100
-        ),
-        f"post page at least 15% of nginx's req/s ({ratio:.1%})": ratio >= 0.15,
-        f"post page p99 under 50 ms ({post.median('p99_ms'):.1f} ms)": post.median("p99_ms") < 50,
-        f"home p99 within 2x the post page's (x{times(home):.2f})": times(home) <= 2,
+        f"nginx front at least 80% of nginx sending the file over the same TLS"
+        f" ({front_ratio:.1%})": front_ratio >= 0.8,
         f"search p99 within 2x the post page's (x{times(search_target):.2f})": (
             times(search_target) <= 2
         ),
+        f"a change empties every worker of both hosts within 100 ms at p99 ({delay_p99:.1f} ms"
+        f" over {len(delays)} trials)": delay_p99 < 100,
+        f"cache off no slower than 460 req/s ({rate(cache_off):.0f})": rate(cache_off) >= 460,
+        "each worker under 100 MB resident": all(mb < 100 for mb in memory.values()),
+        f"post page p99 under 50 ms ({post.median('p99_ms'):.1f} ms)": post.median("p99_ms") < 50,
+        f"home p99 within 2x the post page's (x{times(home):.2f})": times(home) <= 2,
         f"10,000 comments within 1.5x of 50 (p50 x{times(busy, 'p50_ms'):.2f}, "
         f"p99 x{times(busy):.2f})": times(busy, "p50_ms") <= 1.5 and times(busy) <= 1.5,
-        "each worker under 100 MB resident": all(mb < 100 for mb in memory.values()),
     }
     print("Targets:")
     for target, met in targets_met.items():

@@ -3,6 +3,13 @@ from django import forms
 QUERY_MAX_LENGTH = 200
 
 
+def search_terms(query: str) -> str:
+    """A search as the page cache keys it (ops.page_cache.shareable): runs of spaces as one,
+    none at the ends. Letter case is kept: the results are the same, but the page repeats the
+    words as the reader typed them."""
+    return " ".join(query.split())
+
+
 class SearchForm(forms.Form):
     q = forms.CharField(
         label="Search posts",

@@ -8,7 +8,7 @@ from blog.caching import (
     listing_page_version,
     post_page_version,
 )
-from blog.forms import SearchForm
+from blog.forms import SearchForm, search_terms
 from blog.models import Post
 from blog.search import search_posts
 from ops.page_cache import object_id, page_number, shareable
@@ -51,26 +51,34 @@ class PostDetailView(ConditionalPageMixin, DetailView):
         )
 
 
-class SearchView(ListView):
-    """Search results; with no query just the form, with a bad one the form's message and a 400."""
+@shareable(q=search_terms, page=page_number())
+class SearchView(ConditionalPageMixin, ListView):
+    """Search results; with no query just the form, with a bad one the form's message and a 400.
+    Cached like the home page (the results change when the published posts do), under the
+    query with its spaces normalised (search_terms)."""
 
     template_name = "blog/search.html"
     paginate_by = 10
 
-    def get(self, request, *args, **kwargs):
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
         self.form = SearchForm(request.GET if "q" in request.GET else None)
-        if self.form.is_bound and not self.form.is_valid():
-            self.object_list = Post.objects.none()
-            return self.render_to_response(self.get_context_data(), status=400)
-        return super().get(request, *args, **kwargs)
+
+    def page_version(self):
+        return listing_page_version(Post.objects.listing_version().get())
 
     def get_queryset(self):
-        if not self.form.is_bound:
+        if not self.form.is_valid():
             return Post.objects.none()
         return search_posts(self.form.cleaned_data["q"])
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(form=self.form, **kwargs)
+
+    def render_to_response(self, context, **response_kwargs):
+        if self.form.is_bound and not self.form.is_valid():
+            response_kwargs["status"] = 400
+        return super().render_to_response(context, **response_kwargs)
 
 
 class SharePreviewView(TemplateView):

@@ -25,8 +25,10 @@ worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None  # noqa: S108
 # No control socket (gunicornc): we never use it, and every gunicorn of the user would share
 # its one default path, each new one taking it from the last (the tests start many).
 control_socket_disable = True
-# No access log: Django logs one line per request (ops.logs.RequestLogMiddleware).
+# No access log: the site logs one line per request (ops.logs.RequestLogMiddleware, and the page
+# cache for what it answers); ErrorLogOnly keeps gunicorn from building one anyway.
 accesslog = None
+logger_class = "ops.logs.ErrorLogOnly"
 # gunicorn's own lines (start, stop, a worker killed or timed out) in the site's format on
 # stderr: text on a terminal, JSON otherwise (ops.logs.log_format).
 logconfig_dict = logging_config(

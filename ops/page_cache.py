@@ -11,7 +11,8 @@ The key is what the page depends on: the host and scheme as Django validates the
 (ALLOWED_HOSTS, SECURE_PROXY_SSL_HEADER: a host Django would refuse is never looked up nor
 stored), the path, the query and the form tokens' period. A page has one address: a GET or HEAD
 of a shareable view whose query is not canonical (the parameters the view reads, each normalised
-by the view's own function, sorted; any other parameter dropped) is answered 301 to the
+by the view's own function, in the order the view names them, as the site's own links write
+them; any other parameter dropped) is answered 301 to the
 canonical one, cookie or not, before anything else, so Django only ever renders canonical pages.
 
 Invalidation: PostgreSQL NOTIFYs the channel PAGE_CACHE_CHANNEL when anything public changes
@@ -53,7 +54,7 @@ from django.utils.encoding import escape_uri_path
 from django.utils.module_loading import import_string
 
 from ops import form_tokens
-from ops.logs import access_logger
+from ops.logs import BufferedAccessLog
 
 logger = logging.getLogger(__name__)
 
@@ -63,7 +64,8 @@ HOP_BY_HOP = {"content-length", "date", "server", "connection"}
 QUERY_SHARE = 0.25
 # How long a thread waits for another one rendering the same page before rendering it itself.
 RENDER_WAIT_SECONDS = 5
-# How many paths' view look-ups are remembered before the memo starts again.
+# How many paths' view look-ups (and Host headers, Accept-Encoding headers) are remembered
+# before each memo starts again.
 RESOLVED_PATHS = 10_000
 
 
@@ -209,6 +211,8 @@ class Entry:
     gzip_body: bytes | None
     size: int
     has_query: bool
+    # encoding -> (the second its tokens were signed in, or None without tokens; headers; body)
+    answers: dict = field(default_factory=dict)
 
     @classmethod
     def build(cls, headers, parts: list, has_query: bool) -> "Entry":
@@ -228,15 +232,33 @@ class Entry:
                 for index, part in enumerate(parts)
             ]
             gzip_body = brotli_body = None
+        plain_size = sum(len(part) for part in parts[::2])
+        gzip_size = sum(len(part or b"") for part in gzip_parts)
         size = (
-            sum(len(part) for part in parts[::2])
+            # With tokens, the answer joined for this second is kept too (answer()).
+            plain_size * (2 if gzip_parts else 1)
             + len(gzip_body or b"")
             + len(brotli_body or b"")
-            + sum(len(part or b"") for part in gzip_parts)
-            + sum(len(n) + len(v) for n, v in headers)
+            + gzip_size * 2
+            + sum(len(n) + len(v) for n, v in headers) * 3
             + 512
         )
         return cls(headers, etag, parts, gzip_parts, brotli_body, gzip_body, size, has_query)
+
+    def answer(self, encoding: str) -> tuple[list, bytes]:
+        """(headers, body) in `encoding`. With tokens, joined once a second (the tokens are
+        signed once a second: _token) and the same bytes answered until the next."""
+        second = int(time.time()) if self.gzip_parts else None
+        kept = self.answers.get(encoding)
+        if kept is not None and kept[0] == second:
+            return kept[1], kept[2]
+        body = self.body(encoding)
+        headers = list(self.headers)
+        if encoding != "identity":
+            headers.append(("Content-Encoding", encoding))
+        headers.append(("Content-Length", str(len(body))))
+        self.answers[encoding] = (second, headers, body)
+        return headers, body
 
     def body(self, encoding: str) -> bytes:
         if encoding == "br":
@@ -377,25 +399,35 @@ class PageCache:
         self.channel = settings.PAGE_CACHE_CHANNEL
         self.worker_header = settings.PAGE_CACHE_WORKER_HEADER
         self.generation = 0
+        self.emptied_at = 0.0
         self.listening = False
         self.valid_until = None  # the next scheduled change, as a time.time()
         self.quiet_until = 0.0  # no store before then (a replica replaying the change)
         self.listener = None
-        self.started_in = None
+        self.started = False  # listening in this process (a forked worker starts anew)
         self.resolved: dict = {}
+        self.hosts: dict = {}  # Host header -> the host as Django validates it, or None
+        self.accepted: dict = {}  # Accept-Encoding header -> the encodings it accepts
+        self.access_log = None  # this process's BufferedAccessLog
         self.rendering: dict = {}  # key -> Event set when its rendering is done
         self.state_lock = threading.Lock()
+        # Told at a fork rather than asking os.getpid() on every hit: it is a system call.
+        os.register_at_fork(after_in_child=self.forked)
+
+    def forked(self):
+        self.started = False
+        self.access_log = None  # its thread stayed in the parent
 
     # Listening
 
     def start(self):
         """Start listening in this process (gunicorn's post_worker_init, or the first request)."""
-        if not self.enabled or self.started_in == os.getpid():
+        if not self.enabled or self.started:
             return
         with self.state_lock:
-            if self.started_in == os.getpid():
+            if self.started:
                 return
-            self.started_in = os.getpid()
+            self.started = True
             self.listening = False
             self.store.clear()
             self.listener = Listener(self)
@@ -406,7 +438,7 @@ class PageCache:
             self.listener.stopping.set()
             self.listener.join(timeout=5)
         self.stop_serving()
-        self.started_in = None
+        self.started = False
 
     def stop_serving(self):
         self.listening = False
@@ -417,6 +449,7 @@ class PageCache:
         with self.store.lock:
             self.generation += 1
             self.store.clear()
+            self.emptied_at = time.time()
         if settings.DATABASES.get("replica"):
             # Pages rendered now may read a replica that has not replayed the change yet.
             self.quiet_until = time.monotonic() + settings.DATABASE_REPLICA_PIN_SECONDS
@@ -454,7 +487,7 @@ class PageCache:
                 return self.redirect(environ, start_response, path, canonical, started)
         if not self.enabled or view is None:
             return self.application(environ, start_response)
-        if self.started_in != os.getpid():
+        if not self.started:
             self.start()
         key = self.key(environ, path)
         if key is None:
@@ -480,7 +513,7 @@ class PageCache:
         """The page's key, or None when the request is not the page cache's to answer."""
         if environ.get("HTTP_COOKIE") or "HTTP_AUTHORIZATION" in environ:
             return None
-        host = self.host(environ)
+        host = self.validated_host(environ)
         if host is None:
             return None
         scheme = self.scheme(environ)
@@ -488,7 +521,7 @@ class PageCache:
         return (scheme, host, environ.get("SCRIPT_NAME", ""), path, query, form_tokens.period())
 
     def redirect(self, environ, start_response, path, canonical, started):
-        """301 to the page's one address: the parameters its view reads, normalised and sorted.
+        """301 to the page's one address: the parameters its view reads, normalised, in order.
         Relative, so that no Host header a reader sent is written back."""
         location = escape_uri_path(environ.get("SCRIPT_NAME", "") + path)
         if canonical:
@@ -517,9 +550,9 @@ class PageCache:
         self.resolved[path] = view
         return view
 
-    @staticmethod
-    def host(environ) -> str | None:
-        """HttpRequest.get_host() without the request: None for a host Django would refuse."""
+    def validated_host(self, environ) -> str | None:
+        """HttpRequest.get_host() without the request: None for a host Django would refuse.
+        Remembered per Host header: validating it was a tenth of a hit."""
         if settings.USE_X_FORWARDED_HOST and "HTTP_X_FORWARDED_HOST" in environ:
             host = environ["HTTP_X_FORWARDED_HOST"]
         elif "HTTP_HOST" in environ:
@@ -529,6 +562,17 @@ class PageCache:
             port = str(environ["SERVER_PORT"])
             if port != ("443" if environ.get("wsgi.url_scheme") == "https" else "80"):
                 host = f"{host}:{port}"
+        try:
+            return self.hosts[host]
+        except KeyError:
+            pass
+        if len(self.hosts) >= RESOLVED_PATHS:
+            self.hosts = {}
+        validated = self.hosts[host] = self.validate(host)
+        return validated
+
+    @staticmethod
+    def validate(host: str) -> str | None:
         allowed = settings.ALLOWED_HOSTS
         if settings.DEBUG and not allowed:
             allowed = [".localhost", "127.0.0.1", "[::1]"]
@@ -601,7 +645,7 @@ class PageCache:
             headers = [(n, v) for n, v in headers if n.lower() != "content-length"]
             headers.append(("Content-Length", str(len(body))))
         if self.worker_header:
-            headers = [*headers, ("X-Page-Cache", f"pass; pid={os.getpid()}")]
+            headers = [*headers, ("X-Page-Cache", self.worker_header_value("pass"))]
         start_response(status, headers)
         return [] if environ["REQUEST_METHOD"] == "HEAD" else [body]
 
@@ -633,49 +677,59 @@ class PageCache:
         return "nonce-" not in names.get("content-security-policy", "")
 
     def answer(self, entry: Entry, environ, start_response, started, outcome):
-        headers = list(entry.headers)
+        worker = []
         if self.worker_header:
-            headers.append(("X-Page-Cache", f"{outcome}; pid={os.getpid()}"))
+            worker = [("X-Page-Cache", self.worker_header_value(outcome))]
         if entry.etag is not None and _etag_matches(environ.get("HTTP_IF_NONE_MATCH"), entry.etag):
             kept = {"cache-control", "etag", "expires", "last-modified", "vary", "x-page-cache"}
-            start_response("304 Not Modified", [(n, v) for n, v in headers if n.lower() in kept])
+            headers = [(n, v) for n, v in entry.headers + worker if n.lower() in kept]
+            start_response("304 Not Modified", headers)
             self.log(environ, 304, started)
             return []
-        encoding = _encoding(environ.get("HTTP_ACCEPT_ENCODING", ""), entry)
-        body = entry.body(encoding)
-        if encoding != "identity":
-            headers.append(("Content-Encoding", encoding))
-        headers.append(("Content-Length", str(len(body))))
-        start_response("200 OK", headers)
+        encoding = self.encoding(environ.get("HTTP_ACCEPT_ENCODING", ""), entry)
+        headers, body = entry.answer(encoding)
+        start_response("200 OK", headers + worker if worker else headers)
         self.log(environ, 200, started)
         return [] if environ["REQUEST_METHOD"] == "HEAD" else [body]
 
-    @staticmethod
-    def log(environ, status, started):
+    def worker_header_value(self, outcome: str) -> str:
+        """How this worker answered, and when it last emptied its cache (a time.time()): the
+        benchmark reads from it when each worker stopped serving what a change made stale."""
+        return f"{outcome}; pid={os.getpid()}; emptied={self.emptied_at:.6f}"
+
+    def encoding(self, accept_encoding: str, entry: Entry) -> str:
+        """The encoding to answer in, from the encodings accepted (remembered per header)."""
+        accepted = self.accepted.get(accept_encoding)
+        if accepted is None:
+            if len(self.accepted) >= RESOLVED_PATHS:
+                self.accepted = {}
+            accepted = self.accepted[accept_encoding] = _accepted(accept_encoding)
+        if "br" in accepted and entry.brotli_body is not None:
+            return "br"
+        if "gzip" in accepted:
+            return "gzip"
+        return "identity"
+
+    def log(self, environ, status, started):
         """The access line Django's middleware writes for what reaches it."""
         if started is None:
             return  # a miss: Django logged it
         duration_ms = round((time.perf_counter() - started) * 1000, 1)
-        path = environ.get("PATH_INFO", "")
-        access_logger.info(
-            "%s %s %s",
+        if self.access_log is None:
+            self.access_log = BufferedAccessLog()  # its thread, in this worker
+        self.access_log.log(
             environ["REQUEST_METHOD"],
-            path,
+            environ.get("PATH_INFO", ""),
             status,
-            extra={
-                "method": environ["REQUEST_METHOD"],
-                "path": path,
-                "status": status,
-                "duration_ms": duration_ms,
-                "remote_addr": environ.get("REMOTE_ADDR"),
-                "page_cache": "hit",
-            },
+            duration_ms,
+            environ.get("REMOTE_ADDR"),
         )
 
 
 def canonical_query(view: Shareable, query_string: str) -> str:
     """The query string the view reads: each parameter it declared, normalised by its own function
-    (the last one given counts), sorted; any other parameter dropped."""
+    (the last one given counts), in the order the view declared them (Django's {% querystring %}
+    keeps a page's parameters in place and adds `page` last); any other parameter dropped."""
     if not query_string:
         return ""
     query = {}
@@ -685,7 +739,7 @@ def canonical_query(view: Shareable, query_string: str) -> str:
             normalised = view.params[name](value)
             if normalised is not None:
                 query[name] = normalised
-    return urlencode(sorted(query.items()))
+    return urlencode([(name, query[name]) for name in view.params if name in query])
 
 
 def _etag_matches(if_none_match: str | None, etag: str) -> bool:
@@ -698,14 +752,10 @@ def _etag_matches(if_none_match: str | None, etag: str) -> bool:
     return any(tag.strip().removeprefix("W/") == opaque for tag in if_none_match.split(","))
 
 
-def _encoding(accept_encoding: str, entry: Entry) -> str:
+def _accepted(accept_encoding: str) -> frozenset:
     accepted = set()
     for item in accept_encoding.lower().split(","):
         name, _, parameters = item.strip().partition(";")
         if parameters.replace(" ", "") not in ("q=0", "q=0.0", "q=0.00", "q=0.000"):
             accepted.add(name.strip())
-    if "br" in accepted and entry.brotli_body is not None:
-        return "br"
-    if "gzip" in accepted:
-        return "gzip"
-    return "identity"
+    return frozenset(accepted)

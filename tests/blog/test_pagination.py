@@ -20,7 +20,8 @@ def test_home_page_links_to_older_posts_and_back(client):
     assertContains(first, '<a href="?page=2" rel="next">Older posts</a>', html=True)
     assertNotContains(first, "Day 10")
     second = client.get(reverse("blog:post-list"), {"page": 2})
-    assertContains(second, '<a href="?page=1" rel="prev">Newer posts</a>', html=True)
+    # The first page's own address: ?page=1 would be redirected to it (ops.page_cache).
+    assertContains(second, '<a href="?" rel="prev">Newer posts</a>', html=True)
     assertContains(second, "Day 11")
     assertContains(second, "Page 2 of 2")
 

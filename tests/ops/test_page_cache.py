@@ -3,7 +3,6 @@ would: what it stores, for whom, under which key, and what it answers. Invalidat
 workers and hosts is in tests/reliability/test_page_cache.py."""
 
 import gzip
-import os
 import re
 import threading
 import time
@@ -38,7 +37,7 @@ class CountingApp:
 def listening(application, max_bytes=8 * 1024 * 1024) -> PageCache:
     """A page cache around `application` that behaves as if its listener were connected."""
     cache = PageCache(application, enabled=True, max_bytes=max_bytes)
-    cache.started_in = os.getpid()  # no listener thread: the test says what changed
+    cache.started = True  # no listener thread: the test says what changed
     cache.listening = True
     return cache
 
@@ -98,9 +97,39 @@ def test_the_home_page_feeds_and_sitemap_are_cached_too(cache, django_app, post,
 
 
 def test_a_page_that_did_not_opt_in_is_never_cached(cache, django_app, post):
-    call(cache, reverse("blog:search") + "?q=post")
-    call(cache, reverse("blog:search") + "?q=post")
+    call(cache, reverse("ops:robots-txt"))
+    call(cache, reverse("ops:robots-txt"))
     assert django_app.calls == 2
+
+
+def test_search_results_are_kept_under_the_query_with_its_spaces_normalised(
+    cache, django_app, post
+):
+    search = reverse("blog:search")
+    first = call(cache, search + "?q=" + post.title.split()[0])
+    assert first.status == 200
+    assert post.title in first.text
+    again = call(cache, search + "?q=" + post.title.split()[0])
+    assert (again.status, django_app.calls) == (200, 1)
+    spaced = call(cache, search + "?q=%20%20two%20%20words%20&utm_source=x")
+    assert (spaced.status, spaced.headers["location"]) == (301, search + "?q=two+words")
+    paged = call(cache, search + "?page=2&q=two+words")
+    assert (paged.status, paged.headers["location"]) == (301, search + "?q=two+words&page=2")
+
+
+def test_a_search_refused_is_answered_400_and_never_kept(cache, django_app, post):
+    search = reverse("blog:search") + "?q=a%00b"
+    assert call(cache, search).status == 400
+    assert call(cache, search).status == 400
+    assert django_app.calls == 2
+
+
+def test_search_results_follow_a_publication_at_once(cache, django_app, post):
+    search = reverse("blog:search") + "?q=unmistakable"
+    assert "No results for" in call(cache, search).text
+    PostFactory(title="An unmistakable title")
+    cache.changed(ask_schedule=False)  # what the listener does on PostgreSQL's NOTIFY
+    assert "An unmistakable title" in call(cache, search).text
 
 
 @pytest.mark.parametrize(

@@ -5,8 +5,9 @@ import pytest
 from django.urls import reverse
 
 from comments.models import Comment
-from tests.support.factories import PASSWORD, CommentFactory
-from tests.support.servers import gunicorn
+from tests.support.factories import PASSWORD, CommentFactory, PostFactory
+from tests.support.page_cache import WORKER_HEADER_ENV, answered_by
+from tests.support.servers import gunicorn, until
 from tests.support.web import Reader
 
 
@@ -43,6 +44,35 @@ def test_each_request_is_one_json_line_with_level_time_path_status_and_duration(
     assert not [line for line in log_lines() if line["logger"] == "django.request"], (
         "a 404 is logged once, by its request line"
     )
+
+
+def test_a_page_answered_from_the_page_cache_has_its_line_too(transactional_db, tmp_path):
+    """Hits are written in batches (ops.logs.BufferedAccessLog): the same fields, in a moment,
+    and none lost when the server stops."""
+    path = PostFactory().get_absolute_url()
+    with gunicorn(workers=1, env=WORKER_HEADER_ENV, log=tmp_path / "gunicorn.log") as server:
+        reader = Reader(server.url)
+        until(lambda: answered_by(reader.get(path))[0] == "hit", "a hit")
+
+        def hits():
+            return [line for line in server.log_records() if line.get("page_cache") == "hit"]
+
+        until(hits, "the hit's line in the log")
+        (first, *_) = hits()
+        assert (first["level"], first["logger"], first["method"], first["path"]) == (
+            "info",
+            "access",
+            "GET",
+            path,
+        )
+        assert (first["status"], first["remote_addr"]) == (200, "127.0.0.1")
+        assert first["message"] == f"GET {path} 200"
+        assert first["time"].endswith("+00:00")
+        assert isinstance(first["duration_ms"], float)
+        seen = len(hits())
+        for _ in range(5):
+            reader.get(path)
+    assert len(hits()) == seen + 5, "the lines gathered when the server stopped were written"
 
 
 def test_a_moderation_action_in_the_admin_is_one_json_line(logged_site, moderator):

@@ -1,6 +1,7 @@
 """nginx on loopback with the shipped front-proxy configuration (deploy/nginx.conf), in front of
-a gunicorn the test started: its own config, pid file, certificate and cache in a temporary
-folder, stopped at the end. Debian's nginx-light (`make test` installs it as root)."""
+a gunicorn the test started, and (for `make bench`) nginx sending one file over the same TLS:
+each with its own config, pid file, certificate and cache in a temporary folder in memory,
+stopped at the end. Debian's nginx-light (`make test` installs it as root)."""
 
 import http.client
 import shutil
@@ -83,15 +84,82 @@ def site_conf(**values) -> str:
     return text
 
 
+# The reference for the front (make bench): nginx sending one file over the same TLS, with the
+# TLS and keep-alive settings of deploy/nginx.conf, so that only the microcache differs.
+STATIC_TLS_CONF = """\
+server {{
+    listen {https_port} ssl;
+    listen {http_port};
+    ssl_certificate {certificate};
+    ssl_certificate_key {certificate_key};
+    ssl_protocols TLSv1.2 TLSv1.3;
+    ssl_session_cache shared:static_tls:10m;
+    keepalive_requests 10000;
+    root {folder}/www;
+    default_type "text/html; charset=utf-8";
+    location / {{ try_files /page.html =404; }}
+}}
+"""
+
+
+def memory_folder(prefix: str) -> Path:
+    """A temporary folder in memory (tmpfs) where there is one, as docs/deploy.md asks of the
+    microcache, readable by nginx's workers (maybe `nobody`)."""
+    shm = Path("/dev/shm")  # noqa: S108 (a folder of our own inside, made by mkdtemp)
+    folder = Path(tempfile.mkdtemp(prefix=prefix, dir=shm if shm.is_dir() else None))
+    folder.chmod(0o755)
+    return folder
+
+
 @contextmanager
 def front_proxy(upstream: str, workers: str = "1"):
     """nginx with deploy/nginx.conf in front of `upstream` (HOST:PORT); yield the FrontProxy."""
+
+    def conf(proxy: FrontProxy) -> str:
+        (proxy.folder / "cache").mkdir(mode=0o777)
+        (proxy.folder / "cache").chmod(0o777)  # nginx's workers may run as another user
+        return site_conf(
+            server_name="localhost 127.0.0.1",
+            https_port=f"127.0.0.1:{proxy.https_port}",
+            http_port=f"127.0.0.1:{proxy.http_port}",
+            certificate=proxy.folder / "cert.pem",
+            certificate_key=proxy.folder / "key.pem",
+            upstream=upstream,
+            cache_dir=proxy.folder / "cache",
+        )
+
+    with _nginx(conf, workers, ready="/healthz") as proxy:
+        yield proxy
+
+
+@contextmanager
+def static_over_tls(page: bytes, workers: str = "1"):
+    """nginx sending `page` at every path over TLS (and plain HTTP on `http_port`), as
+    deploy/nginx.conf's server sets TLS up; yield the FrontProxy."""
+
+    def conf(proxy: FrontProxy) -> str:
+        (proxy.folder / "www").mkdir(mode=0o755)
+        (proxy.folder / "www" / "page.html").write_bytes(page)
+        (proxy.folder / "www" / "page.html").chmod(0o644)
+        return STATIC_TLS_CONF.format(
+            https_port=f"127.0.0.1:{proxy.https_port}",
+            http_port=f"127.0.0.1:{proxy.http_port}",
+            certificate=proxy.folder / "cert.pem",
+            certificate_key=proxy.folder / "key.pem",
+            folder=proxy.folder,
+        )
+
+    with _nginx(conf, workers, ready="/") as proxy:
+        yield proxy
+
+
+@contextmanager
+def _nginx(site, workers: str, ready: str):
+    """nginx on loopback with a certificate of its own and the server `site(proxy)` writes, its
+    config, pid file and files in a folder in memory; stopped and removed at the end."""
     if NGINX is None:
         raise AssertionError("nginx is not installed: `make test` installs nginx-light (as root)")
-    folder = Path(tempfile.mkdtemp(prefix="blog-nginx-"))
-    folder.chmod(0o755)
-    (folder / "cache").mkdir(mode=0o777)
-    (folder / "cache").chmod(0o777)  # nginx's workers may run as another user
+    folder = memory_folder("blog-nginx-")
     subprocess.run(  # noqa: S603 (fixed arguments)
         [
             OPENSSL, "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
@@ -102,17 +170,7 @@ def front_proxy(upstream: str, workers: str = "1"):
         capture_output=True,
     )  # fmt: skip
     proxy = FrontProxy(free_port(), free_port(), folder)
-    (folder / "blog.conf").write_text(
-        site_conf(
-            server_name="localhost 127.0.0.1",
-            https_port=f"127.0.0.1:{proxy.https_port}",
-            http_port=f"127.0.0.1:{proxy.http_port}",
-            certificate=folder / "cert.pem",
-            certificate_key=folder / "key.pem",
-            upstream=upstream,
-            cache_dir=folder / "cache",
-        )
-    )
+    (folder / "blog.conf").write_text(site(proxy))
     (folder / "nginx.conf").write_text(MAIN_CONF.format(folder=folder, workers=workers))
     process = subprocess.Popen(  # noqa: S603 (fixed arguments, our own config)
         [
@@ -133,7 +191,7 @@ def front_proxy(upstream: str, workers: str = "1"):
             if process.poll() is not None:
                 raise AssertionError(f"nginx stopped: {(folder / 'nginx.out').read_text()}")
             try:
-                proxy.get("/healthz")
+                proxy.get(ready)
                 break
             except OSError:
                 if time.monotonic() > deadline:

@@ -11,8 +11,8 @@ WORKER_HEADER_ENV = {"PAGE_CACHE_WORKER_HEADER": "1"}
 
 def answered_by(response: Response) -> tuple[str, int]:
     """("hit", "miss" or "pass", the worker's pid)."""
-    outcome, _, pid = response.headers["X-Page-Cache"].partition("; pid=")
-    return outcome, int(pid)
+    outcome, pid, _emptied = response.headers["X-Page-Cache"].split("; ")
+    return outcome, int(pid.removeprefix("pid="))
 
 
 def until_every_worker(server, path: str, condition, what: str, seconds: float = 30) -> None:
