@@ -41,3 +41,15 @@ def test_each_mailing_shows_how_many_copies_are_sent_pending_and_failed(editor_c
     assertContains(page, '<td class="field-sent">2</td>', html=True)
     assertContains(page, '<td class="field-pending">1</td>', html=True)
     assertContains(page, '<td class="field-failed">1</td>', html=True)
+
+
+def test_the_post_change_page_says_where_its_mailing_stands(editor_client):
+    post = PostFactory()
+    subscription("ada@example.com")
+    change = reverse("admin:blog_post_change", args=[post.pk])
+    assertContains(editor_client.get(change), "Not mailed yet: 1 confirmed subscribers")
+    mailing = NewPostMailing.objects.create(post=post)
+    NewPostDelivery.objects.create(
+        mailing=mailing, subscription=NewPostSubscription.objects.get(), sent_at=timezone.now()
+    )
+    assertContains(editor_client.get(change), "1 sent, 0 pending, 0 failed.")
