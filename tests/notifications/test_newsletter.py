@@ -157,6 +157,7 @@ def own_worker_only(mail_worker, mail_server, transactional_db):
     mail_server.messages.clear()
     if not mail_server.running:
         mail_server.start()
+    mail_worker.drain()  # paused between tasks, never in one
     os.kill(mail_worker.process.pid, signal.SIGSTOP)
     mail_server.recipient_delay = 0.3
     try:
