@@ -2,7 +2,7 @@
 
 The server is aiosmtpd (the SMTP server of Python's asyncio world) keeping every message it
 receives; the worker is `manage.py db_worker` (django-tasks-db) in its own process, sending
-through that server exactly as in production, with retries made quick.
+through that server exactly as in production, with retries and new-post batches made quick.
 """
 
 import asyncio
@@ -138,6 +138,7 @@ def task_worker(env: dict[str, str]):
         "DATABASE_URL": database_url(),
         "MAIL_RETRY_BASE_SECONDS": "0.2",
         "MAIL_RETRY_MAX_SECONDS": "1",
+        "NEW_POST_MAIL_BATCH_SECONDS": "0.2",
         **env,
     }
     with log.open("w") as output:
