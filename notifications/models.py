@@ -126,6 +126,9 @@ class NewPostMailing(models.Model):
 
     post = models.OneToOneField(Post, on_delete=models.CASCADE, related_name="+")
     started_at = models.DateTimeField(default=timezone.now)
+    # Set when sending stopped because the post stopped being public; publishing it again
+    # clears it and resumes (notifications.newsletter).
+    paused_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self):
         return f"“{self.post}” to subscribers"

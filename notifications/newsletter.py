@@ -40,10 +40,20 @@ def mail_when_public(post: Post) -> None:
     it is public (at its publication time for a scheduled post). Call after the save."""
     if post.status != Post.Status.PUBLISHED or not post.mail_subscribers:
         return
-    if NewPostMailing.objects.filter(post=post).exists():
-        return  # mailed already: editing a published post never mails it again
     run_after = post.published_at if post.published_at > timezone.now() else None
-    transaction.on_commit(lambda: mail_new_post.using(run_after=run_after).enqueue(post.pk))
+    mailing = NewPostMailing.objects.filter(post=post).first()
+    if mailing is None:
+        transaction.on_commit(lambda: mail_new_post.using(run_after=run_after).enqueue(post.pk))
+    elif resume(mailing.pk):
+        # Paused while the post was withdrawn: the rest goes out when it is public again.
+        transaction.on_commit(lambda: send_batch.using(run_after=run_after).enqueue(mailing.pk))
+    # Otherwise mailed already: editing a published post never mails it again.
+
+
+def resume(mailing_id: int) -> bool:
+    """Clear a paused mailing's mark; True for the one caller that cleared it."""
+    paused = NewPostMailing.objects.filter(pk=mailing_id).exclude(paused_at=None)
+    return bool(paused.update(paused_at=None))
 
 
 @task()
@@ -98,9 +108,16 @@ def send_batch(mailing_id: int) -> None:
         earliest = pending.aggregate(at=Min("next_attempt_at"))["at"]
         if earliest is None:
             return  # every copy is sent (or given up on)
+        mailing = NewPostMailing.objects.select_related("post").get(pk=mailing_id)
+        public = Post.objects.published().filter(pk=mailing.post_id)
+        if not public.exists():
+            # Withdrawn meanwhile: no link to a missing page. Saving it public again resumes
+            # (mail_when_public); a save between the look-up and the mark is seen here.
+            NewPostMailing.objects.filter(pk=mailing_id).update(paused_at=timezone.now())
+            if not public.exists() or not resume(mailing_id):
+                return
         # Queued before anything is sent: if this worker dies mid-batch, the next carries on.
         send_batch.using(run_after=max(timezone.now() + interval, earliest)).enqueue(mailing_id)
-        mailing = NewPostMailing.objects.select_related("post").get(pk=mailing_id)
         for _ in range(settings.NEW_POST_MAIL_BATCH):
             if not send_next_copy(mailing):
                 break

@@ -15,6 +15,7 @@ from django_tasks_db.models import DBTaskResult
 
 from blog.models import Post
 from notifications.models import Address, NewPostDelivery, NewPostMailing, NewPostSubscription
+from notifications.newsletter import send_batch
 from tests.support.factories import PostFactory
 from tests.support.forms import find_form
 from tests.support.mail import html_of, subject_of, task_worker, text_of
@@ -200,3 +201,25 @@ def test_a_worker_killed_mid_batch_is_restarted_and_mails_nobody_twice_and_nobod
         second.drain()
     assert sorted(message["To"] for message in smtp.messages) == subscribers  # each once
     assert not NewPostDelivery.objects.filter(sent_at=None).exists()
+
+
+def test_a_post_withdrawn_mid_mailing_pauses_it_and_publishing_it_again_resumes_once(mail):
+    subscribers = [f"reader{n}@example.com" for n in range(3)]
+    for email in subscribers:
+        subscriber(email)
+    post = mailed_post(status=Post.Status.DRAFT)
+    # The mailing had started when the post was withdrawn (as if published, then made a draft).
+    mailing = NewPostMailing.objects.create(post=post)
+    for subscription in NewPostSubscription.objects.all():
+        NewPostDelivery.objects.create(mailing=mailing, subscription=subscription)
+    send_batch.enqueue(mailing.pk)
+    until(lambda: NewPostMailing.objects.exclude(paused_at=None).exists(), "the mailing to pause")
+    assert mail.server.messages == []
+
+    post.status = Post.Status.PUBLISHED
+    post.save()
+    post.save()  # a second save does not start a second sender
+    for email in subscribers:
+        mail.wait_for(email)
+    mail.drain()
+    assert sorted(message["To"] for message in mail.server.messages) == subscribers
