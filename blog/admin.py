@@ -22,7 +22,16 @@ class PostAdmin(MarkdownxModelAdmin):
     prepopulated_fields = {"slug": ["title"]}
     date_hierarchy = "published_at"
     list_select_related = ["author"]
-    fields = ["title", "slug", "description", "body", "status", "published_at", "author"]
+    fields = [
+        "title",
+        "slug",
+        "description",
+        "body",
+        "status",
+        "published_at",
+        "mail_subscribers",
+        "author",
+    ]
 
     class Media:
         css = {"all": ["blog/editor.css"]}
@@ -40,7 +49,12 @@ class PostAdmin(MarkdownxModelAdmin):
         return field
 
     def get_changeform_initial_data(self, request):
-        return {"author": request.user.pk, **super().get_changeform_initial_data(request)}
+        # A new post is mailed to subscribers unless the editor unticks the box.
+        return {
+            "author": request.user.pk,
+            "mail_subscribers": True,
+            **super().get_changeform_initial_data(request),
+        }
 
     @admin.display(description="Publication", ordering="published_at")
     def publication(self, post):

@@ -123,6 +123,12 @@ class Post(models.Model):
     published_at = models.DateTimeField(
         default=timezone.now, help_text="The post stays hidden until this time."
     )
+    mail_subscribers = models.BooleanField(
+        "Email to subscribers",
+        default=False,
+        help_text="Email the post to the newsletter's subscribers once, when it is published "
+        "(or when its scheduled time comes). Untick to publish without mailing.",
+    )
     updated_at = models.DateTimeField(auto_now=True)
     # When what readers see of the post's discussion last changed. Set by PostgreSQL alone: the
     # blog's trigger function blog_mark_discussion_changed (migration 0004), which the comments
@@ -148,6 +154,7 @@ class Post(models.Model):
             "outline",
             "reading_time_minutes",
             "updated_at",
+            "mail_subscribers",
             "comments_changed_at",
             "search_vector",
             "share_secret",

@@ -3,9 +3,10 @@
 The document (README, "Moving in and out") holds the posts as Markdown with their metadata, the
 comments with their status and threading, the accounts they name, where imported items came
 from and old addresses. Commenters' email and IP addresses, their user agents and whether they
-asked for mail are personal data: only with --with-personal-data. HTML, tables of contents,
-reading times and search vectors are not in it: saving each row computes them again, with
-this site's renderer.
+asked for mail are personal data: only with --with-personal-data, as are the subscribers to new
+posts (their address, and whether and when they confirmed it, kept as it was). HTML, tables of
+contents, reading times and search vectors are not in it: saving each row computes them again,
+with this site's renderer.
 """
 
 import hashlib
@@ -22,6 +23,7 @@ from django.utils.dateparse import parse_datetime
 from blog.management.commands.loadposts import parse_post_file
 from blog.models import Post
 from comments.models import Comment
+from notifications.models import Address, NewPostSubscription, normalise
 from transfer.models import Imported, OldPath
 
 FORMAT = "mlblog-site-export"
@@ -73,6 +75,9 @@ def export_site(*, personal_data: bool, media_folder: str | None) -> dict:
                 "published_at": _time(post.published_at),
                 "updated_at": _time(post.updated_at),
                 "author": _username(post.author),
+                # Only a post still to come is still to be mailed: a public one was (or was
+                # meant not to be), and must not be mailed again by the import.
+                "mail_subscribers": post.mail_subscribers and post.state != Post.State.PUBLISHED,
             }
             for post in posts
         ],
@@ -107,8 +112,21 @@ def export_site(*, personal_data: bool, media_folder: str | None) -> dict:
             )
         ),
         "old_paths": list(OldPath.objects.order_by("pk").values("path", "post")),
+        "subscribers": subscribers() if personal_data else [],
         "media": {"folder": media_folder, "files": media_files()},
     }
+
+
+def subscribers() -> list[dict]:
+    """The newsletter's subscribers, confirmed or waiting."""
+    return [
+        {
+            "email": subscription.address.email,
+            "subscribed_at": _time(subscription.created_at),
+            "confirmed_at": _time(subscription.active_since),
+        }
+        for subscription in NewPostSubscription.objects.select_related("address").order_by("pk")
+    ]
 
 
 def media_files() -> list[dict]:
@@ -204,6 +222,7 @@ def import_site(document: dict, media_source: Path) -> dict:
             status=entry["status"],
             published_at=parse_datetime(entry["published_at"]),
             author=users.get(entry["author"]),
+            mail_subscribers=entry.get("mail_subscribers", False),
         )
         post.save(force_insert=True)
         Post.objects.filter(pk=post.pk).update(updated_at=parse_datetime(entry["updated_at"]))
@@ -239,6 +258,19 @@ def import_site(document: dict, media_source: Path) -> dict:
     OldPath.objects.bulk_create(
         OldPath(path=entry["path"], post_id=entry["post"]) for entry in document["old_paths"]
     )
+    for entry in document.get("subscribers", []):
+        confirmed_at = entry["confirmed_at"] and parse_datetime(entry["confirmed_at"])
+        address, _ = Address.objects.get_or_create(email=normalise(entry["email"]))
+        if confirmed_at and address.confirmed_at is None:
+            address.confirmed_at = confirmed_at
+            address.save(update_fields=["confirmed_at"])
+        NewPostSubscription.objects.update_or_create(
+            address=address,
+            defaults={
+                "created_at": parse_datetime(entry["subscribed_at"]),
+                "active_since": confirmed_at,
+            },
+        )
     # The next post or comment written here must not take an id the export brought.
     with connection.cursor() as cursor:
         for sql in connection.ops.sequence_reset_sql(no_style(), [Post, Comment, User]):
@@ -248,4 +280,5 @@ def import_site(document: dict, media_source: Path) -> dict:
         "accounts": created_accounts,
         "posts": len(document["posts"]),
         "comments": len(document["comments"]),
+        "subscribers": len(document.get("subscribers", [])),
     }

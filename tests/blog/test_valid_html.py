@@ -139,6 +139,7 @@ def test_home_search_no_results_404_and_the_articles_markup_pass_the_nu_html_che
         "search": (reverse("blog:search") + "?" + urlencode({"q": "footnotes"}), 200),
         "no-results": (reverse("blog:search") + "?" + urlencode({"q": "quantum basket"}), 200),
         "not-found": ("/no/such/page/", 404),
+        "subscribe": (reverse("notifications:subscribe"), 200),
         "article": (sharing.share_url(draft), 200),
     }
     files = saved_pages(client, tmp_path, pages)

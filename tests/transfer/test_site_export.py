@@ -2,14 +2,17 @@
 freshly set-up site to the same pages."""
 
 import json
+from datetime import timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.cache import caches
 from django.core.management import CommandError
+from django.utils import timezone
 
 from blog.models import Post
 from comments.models import Comment
+from notifications.models import Address, NewPostSubscription
 from tests.support.factories import CommentFactory, PostFactory
 from tests.support.transfer import HANDWRITTEN_WXR, page_text, run
 from transfer.models import Imported, OldPath
@@ -131,3 +134,37 @@ def test_import_site_refuses_what_is_not_an_export(db, tmp_path):
     (tmp_path / "broken.json").write_text("{")
     with pytest.raises(CommandError, match="not a readable JSON document"):
         run("import_site", tmp_path / "broken.json")
+
+
+def test_subscribers_to_new_posts_move_with_their_confirmed_state(site):
+    now = timezone.now()
+    confirmed = Address.objects.create(email="ada@example.com", confirmed_at=now)
+    NewPostSubscription.objects.create(address=confirmed, active_since=now)
+    waiting = Address.objects.create(email="grace@example.com")
+    NewPostSubscription.objects.create(address=waiting)
+    scheduled = PostFactory(mail_subscribers=True, published_at=now + timedelta(days=1))
+    PostFactory(slug="mailed", mail_subscribers=True)
+    run("export_site", "--output", site / "plain.json")
+    assert json.loads((site / "plain.json").read_text())["subscribers"] == []  # personal data
+    run("export_site", "--output", site / "full.json", "--with-personal-data")
+    empty_the_site(site / "media")
+    NewPostSubscription.objects.all().delete()
+    Address.objects.all().delete()
+
+    output = run("import_site", site / "full.json")
+
+    assert "2 subscribers to new posts." in output
+    ada, grace = NewPostSubscription.objects.select_related("address").order_by("address__email")
+    assert (ada.address.email, ada.active_since, ada.address.confirmed_at) == (
+        "ada@example.com",
+        now,
+        now,
+    )
+    assert (grace.address.email, grace.active_since, grace.address.confirmed_at) == (
+        "grace@example.com",
+        None,
+        None,
+    )
+    # Still to be mailed when its time comes; a public post is not mailed again.
+    assert Post.objects.get(pk=scheduled.pk).mail_subscribers is True
+    assert Post.objects.get(slug="mailed").mail_subscribers is False

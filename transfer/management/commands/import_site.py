@@ -32,5 +32,6 @@ class Command(BaseCommand):
             ) from None
         self.stdout.write(
             f"Imported {counts['posts']} posts, {counts['comments']} comments, "
-            f"{counts['accounts']} accounts (without passwords), {counts['media']} uploaded files."
+            f"{counts['accounts']} accounts (without passwords), {counts['media']} uploaded files, "
+            f"{counts['subscribers']} subscribers to new posts."
         )
