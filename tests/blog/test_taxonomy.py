@@ -47,7 +47,7 @@ def test_tag_page_lists_the_published_posts_on_it_newest_first(client):
     for post in (older, newer, draft):
         post.tags.add(tag)
     response = client.get(tag.get_absolute_url())
-    assertContains(response, "<h1 class=\"page-title\">Posts on Optimisation</h1>", html=True)
+    assertContains(response, '<h1 class="page-title">Posts on Optimisation</h1>', html=True)
     text = response.content.decode()
     assert text.index("Newer on it") < text.index("Older on it")
     assertNotContains(response, "A draft on it")

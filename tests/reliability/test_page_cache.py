@@ -89,9 +89,7 @@ def test_a_draft_saved_leaves_the_cache_alone(server, transactional_db):
     assert answered_by(Reader(server.url).get(post.get_absolute_url()))[0] == "hit"
 
 
-def test_a_renamed_tag_shows_on_every_worker_on_its_page_and_its_posts(
-    server, transactional_db
-):
+def test_a_renamed_tag_shows_on_every_worker_on_its_page_and_its_posts(server, transactional_db):
     tag = Tag.objects.create(name="Before the rename", slug="renamed")
     post = PostFactory()
     post.tags.add(tag)
