@@ -2,6 +2,7 @@
 
 import json
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -10,6 +11,7 @@ from pytest_django.asserts import assertContains, assertNotContains
 
 from blog.models import Post, Series, Tag
 from tests.support.factories import PostFactory
+from tests.support.inert_html import active_content
 
 pytestmark = pytest.mark.django_db
 
@@ -187,3 +189,91 @@ def test_sitemap_lists_tags_and_series_with_a_published_post(client, series):
     assertContains(response, "http://testserver/tags/listed/</loc>")
     assertContains(response, f"http://testserver{series.get_absolute_url()}</loc>")
     assertNotContains(response, "/tags/hidden/")
+
+
+BAD_INPUTS = json.loads((Path(__file__).parents[1] / "data" / "bad_inputs.json").read_text())
+
+
+def add_tag_in_the_admin(client, name: str, slug: str = ""):
+    return client.post(reverse("admin:blog_tag_add"), {"name": name, "slug": slug})
+
+
+def test_every_hostile_tag_name_is_saved_or_refused_with_a_message_never_a_500(editor_client):
+    for case in BAD_INPUTS:
+        response = add_tag_in_the_admin(editor_client, case["input"])
+        assert response.status_code in (200, 302), case["why"]
+        if response.status_code == 200:
+            assert response.context["adminform"].form.errors, case["why"]
+
+
+def test_a_name_that_makes_no_slug_is_refused_with_a_clear_message(editor_client):
+    response = add_tag_in_the_admin(editor_client, "!!! ???")
+    assert response.status_code == 200
+    assertContains(response, "This name makes no address: give the slug yourself")
+    assert not Tag.objects.exists()
+    given = add_tag_in_the_admin(editor_client, "!!! ???", slug="punctuation")
+    assert given.status_code == 302
+    assert Tag.objects.get().slug == "punctuation"
+
+
+def test_a_slug_is_made_from_a_name_in_any_script(editor_client):
+    add_tag_in_the_admin(editor_client, "Машинное обучение")
+    assert Tag.objects.get().slug == "mashinnoe-obuchenie"
+
+
+@pytest.fixture
+def hostile_tags(db):
+    """A published post carrying a tag named after each bad input (at most 100 characters,
+    as the field keeps), in a series with a hostile title, and the same post with plain names."""
+    names = {case["input"].strip()[:100] for case in BAD_INPUTS} - {""}
+    names = {name.replace("\x00", "") for name in names}
+    tags = [Tag.objects.create(name=name, slug=f"hostile-{n}") for n, name in enumerate(names)]
+    series = Series.objects.create(title=BAD_INPUTS[0]["input"], slug="hostile-series")
+    post = PostFactory(series=series, series_order=1)
+    post.tags.set(tags)
+    plain = PostFactory(series=Series.objects.create(title="Plain", slug="plain"), series_order=1)
+    plain.tags.set(
+        [Tag.objects.create(name=f"Plain {n}", slug=f"plain-{n}") for n in range(len(names))]
+    )
+    return post, plain
+
+
+def problems(client, path) -> set:
+    response = client.get(path)
+    assert response.status_code == 200, path
+    return set(active_content(response.content.decode()))
+
+
+def test_hostile_tag_and_series_names_are_inert_on_every_page_that_shows_them(
+    client, editor_client, hostile_tags
+):
+    """The public pages that show hostile names carry no active content beyond what the same
+    pages carry with plain names (post page with its links and JSON-LD, tag and series pages,
+    the tag's feed); the admin's lists and change pages carry none of the names' own."""
+    post, plain = hostile_tags
+    hostile_tag, plain_tag = post.tags.first(), plain.tags.first()
+    pairs = [
+        (post.get_absolute_url(), plain.get_absolute_url()),
+        (hostile_tag.get_absolute_url(), plain_tag.get_absolute_url()),
+        (post.series.get_absolute_url(), plain.series.get_absolute_url()),
+        (
+            reverse("blog:tag-feed", kwargs={"slug": hostile_tag.slug}),
+            reverse("blog:tag-feed", kwargs={"slug": plain_tag.slug}),
+        ),
+    ]
+    for hostile, benign in pairs:
+        assert problems(client, hostile) == problems(client, benign), hostile
+    for path in (
+        reverse("admin:blog_tag_changelist"),
+        reverse("admin:blog_series_changelist"),
+        reverse("admin:blog_post_changelist"),
+        reverse("admin:blog_post_change", args=[post.pk]),
+        reverse("admin:blog_tag_change", args=[hostile_tag.pk]),
+    ):
+        # The admin's own scripts are there; none of the names' may be.
+        found = problems(editor_client, path)
+        assert not [p for p in found if "pwned" in p or "evil.example" in p], path
+    data = json_ld(client.get(post.get_absolute_url()))
+    assert sorted(data["keywords"]) == sorted(tag.name for tag in post.tags.all())
+    assert data["isPartOf"]["name"] == BAD_INPUTS[0]["input"]
+    assertContains(client.get("/sitemap.xml"), f"/tags/{hostile_tag.slug}/</loc>")
