@@ -10,7 +10,7 @@ from django.core.cache import caches
 from django.core.management import CommandError
 from django.utils import timezone
 
-from blog.models import Post
+from blog.models import Post, Series, Tag
 from comments.models import Comment
 from notifications.models import Address, NewPostSubscription
 from tests.support.factories import CommentFactory, PostFactory
@@ -68,6 +68,8 @@ def empty_the_site(media_root) -> None:
     """What `manage.py setup` leaves: no content of ours but the guide."""
     Comment.objects.all().delete()
     Post.objects.all().delete()
+    Tag.objects.all().delete()
+    Series.objects.all().delete()
     get_user_model().objects.all().delete()
     for path in sorted(media_root.rglob("*"), reverse=True):
         path.unlink() if path.is_file() else path.rmdir()
@@ -168,3 +170,32 @@ def test_subscribers_to_new_posts_move_with_their_confirmed_state(site):
     # Still to be mailed when its time comes; a public post is not mailed again.
     assert Post.objects.get(pk=scheduled.pk).mail_subscribers is True
     assert Post.objects.get(slug="mailed").mail_subscribers is False
+
+
+def test_tags_series_and_bylines_move_with_their_posts(site, client):
+    native = Post.objects.get(slug="native")
+    learning = Tag.objects.create(name="Learning <b>paths</b>", slug="learning-paths")
+    series = Series.objects.create(
+        title="Getting started", slug="getting-started", description="From zero."
+    )
+    second = PostFactory(slug="second", byline="Guest Writer", series=series, series_order=2)
+    native.series, native.series_order = series, 1
+    native.save()
+    native.tags.add(learning)
+    second.tags.add(learning)
+    addresses = [learning.get_absolute_url(), series.get_absolute_url(), "/posts/second/"]
+    before = {url: page_text(client.get(url).content.decode()) for url in addresses}
+    assert "Part 2 of 2" in before["/posts/second/"]
+    run("export_site", "--output", site / "out" / "site.json")
+    empty_the_site(site / "media")
+
+    output = run("import_site", site / "out" / "site.json")
+
+    assert f"{Tag.objects.count()} tags, 1 series" in output
+    caches["template_fragments"].clear()
+    assert {url: page_text(client.get(url).content.decode()) for url in addresses} == before
+    assert set(Post.objects.get(slug="native").tags.all()) == {Tag.objects.get(slug=learning.slug)}
+    assert Post.objects.get(slug="second").byline == "Guest Writer"
+    assert (
+        Tag.objects.create(name="Later", slug="later").pk > learning.pk
+    )  # the sequence moved past the ids
