@@ -4,9 +4,9 @@ The document (README, "Moving in and out") holds the posts as Markdown with thei
 and series, the comments with their status and threading, the accounts they name, where imported
 items came from and old addresses. Commenters' email and IP addresses, their user agents and
 whether they asked for mail are personal data: only with --with-personal-data, as are the
-subscribers to new posts (their address, and whether and when they confirmed it, kept as it was). HTML, tables of
-contents, reading times and search vectors are not in it: saving each row computes them again,
-with this site's renderer.
+subscribers to new posts (their address, and whether and when they confirmed it, kept as it
+was). HTML, tables of contents, reading times and search vectors are not in it: saving each row
+computes them again, with this site's renderer.
 """
 
 import hashlib
@@ -296,7 +296,9 @@ def import_site(document: dict, media_source: Path) -> dict:
         )
     # The next post or comment written here must not take an id the export brought.
     with connection.cursor() as cursor:
-        for sql in connection.ops.sequence_reset_sql(no_style(), [Post, Comment, User, Tag, Series]):
+        for sql in connection.ops.sequence_reset_sql(
+            no_style(), [Post, Comment, User, Tag, Series]
+        ):
             cursor.execute(sql)
     return {
         "media": copied,
