@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -11,18 +12,59 @@ from markdownx.admin import MarkdownxModelAdmin
 
 from blog import revisions, sharing
 from blog.editor import PostEditorWidget
-from blog.models import Post
+from blog.models import Post, Series, Tag
+
+
+@admin.register(Tag)
+class TagAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "post_count"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(post_count=Count("posts"))
+
+    @admin.display(description="Posts", ordering="post_count")
+    def post_count(self, tag):
+        return tag.post_count
+
+
+@admin.register(Series)
+class SeriesAdmin(admin.ModelAdmin):
+    list_display = ["title", "slug", "post_count"]
+    search_fields = ["title", "slug", "description"]
+    prepopulated_fields = {"slug": ["title"]}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(post_count=Count("posts"))
+
+    @admin.display(description="Parts", ordering="post_count")
+    def post_count(self, series):
+        return series.post_count
 
 
 @admin.register(Post)
 class PostAdmin(MarkdownxModelAdmin):
     list_display = ["title", "publication", "published_at", "updated_at", "author"]
-    list_filter = ["status", "published_at"]
+    list_filter = ["status", "published_at", "series", "tags"]
     search_fields = ["title", "description", "body"]
     prepopulated_fields = {"slug": ["title"]}
     date_hierarchy = "published_at"
     list_select_related = ["author"]
-    fields = ["title", "slug", "description", "body", "status", "published_at", "author"]
+    fields = [
+        "title",
+        "slug",
+        "description",
+        "body",
+        "tags",
+        ("series", "series_order"),
+        "status",
+        "published_at",
+        "mail_subscribers",
+        "author",
+        "byline",
+    ]
+    autocomplete_fields = ["tags", "series"]
 
     class Media:
         css = {"all": ["blog/editor.css"]}
@@ -40,7 +82,12 @@ class PostAdmin(MarkdownxModelAdmin):
         return field
 
     def get_changeform_initial_data(self, request):
-        return {"author": request.user.pk, **super().get_changeform_initial_data(request)}
+        # A new post is mailed to subscribers unless the editor unticks the box.
+        return {
+            "author": request.user.pk,
+            "mail_subscribers": True,
+            **super().get_changeform_initial_data(request),
+        }
 
     @admin.display(description="Publication", ordering="published_at")
     def publication(self, post):

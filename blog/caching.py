@@ -38,12 +38,34 @@ def post_page_version(post) -> str:
     reads all of it in the one query: the post's last change, its discussion's last change (what
     readers see of its comments, kept by PostgreSQL) and the list of published posts (the
     previous and next links)."""
-    return version(post.pk, post.updated_at, post.comments_changed_at, post.listing_version)
+    return version(
+        post.pk,
+        post.updated_at,
+        post.comments_changed_at,
+        post.listing_version,
+        # Its tags and series as shown: a renamed tag, a part added, moved or withdrawn.
+        post.tag_names,
+        post.series and (post.series.slug, post.series.title),
+        post.series_part_ids,
+    )
 
 
 def listing_page_version(listing_version: str) -> str:
     """The home page's version: the published posts it lists."""
     return version(listing_version)
+
+
+def taxonomy_page_version(group) -> str:
+    """A tag's or a series' page: what it says of itself and the public posts it lists.
+    `group` comes from TagQuerySet/SeriesQuerySet.for_page(), which reads both in one query."""
+    return version(
+        type(group).__name__,
+        group.pk,
+        group.slug,
+        str(group),
+        getattr(group, "description", ""),
+        group.listing_version,
+    )
 
 
 def next_scheduled_publication():

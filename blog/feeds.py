@@ -1,11 +1,13 @@
-"""RSS 2.0 and Atom feeds of the published posts, each entry carrying the post's full HTML."""
+"""RSS 2.0 and Atom feeds of the published posts, each entry carrying the post's full HTML, and
+an Atom feed of each tag's."""
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
+from django.shortcuts import get_object_or_404
 from django.urls import reverse_lazy
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 
-from blog.models import Post
+from blog.models import Post, Tag
 from ops.page_cache import share_with_caches, shareable
 
 FEED_LENGTH = 20
@@ -73,3 +75,23 @@ class PostsFeed(Feed):
 class PostsAtomFeed(PostsFeed):
     feed_type = AtomWithContent
     subtitle = PostsFeed.description
+
+
+@shareable
+class TagAtomFeed(PostsAtomFeed):
+    """The posts on one tag; an unknown tag is a 404."""
+
+    def get_object(self, request, slug):
+        return get_object_or_404(Tag, slug=slug)
+
+    def title(self, tag):
+        return f"{tag.name} · {settings.BLOG_TITLE}"
+
+    def link(self, tag):
+        return tag.get_absolute_url()
+
+    def subtitle(self, tag):
+        return f"Posts on {tag.name}"
+
+    def items(self, tag):
+        return tag.posts.published().select_related("author")[:FEED_LENGTH]

@@ -1,15 +1,19 @@
 import secrets
 from functools import cache
 
+from anyascii import anyascii
 from django.conf import settings
+from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Func, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Concat, Now
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 from markdownx.models import MarkdownxField
 from simple_history.models import HistoricalRecords
 
@@ -40,12 +44,26 @@ class PostQuerySet(models.QuerySet):
         return self.defer(*(name for name in Post.TEXT_FIELDS if name not in keep))
 
     def for_post_page(self):
-        """A published post with everything its page and its version need, in one query."""
+        """A published post with everything its page and its version need, in one query: with
+        its series (title and address) and what of its tags and series the page shows."""
         return (
             self.published()
-            .select_related("author")
+            .select_related("author", "series")
             .without_text("body_html", "outline")
             .with_listing_version()
+            .annotate(
+                tag_names=ArraySubquery(
+                    Tag.objects.filter(posts=models.OuterRef("pk"))
+                    .order_by("name")
+                    .values(label=Concat("slug", Value(" "), "name"))
+                ),
+                series_part_ids=ArraySubquery(
+                    Post.objects.published()
+                    .filter(series=models.OuterRef("series"))
+                    .order_by("series_order")
+                    .values("pk")
+                ),
+            )
         )
 
     def listing_version(self):
@@ -78,6 +96,100 @@ def listing_version_sql() -> tuple[str, tuple]:
     # Compiled once per process: building this subquery through the ORM took more CPU on every
     # request than PostgreSQL needs to run the post page's whole query (docs/performance.md).
     return Post.objects.listing_version().query.sql_with_params()
+
+
+def slug_from_name(name: str) -> str:
+    """The slug a tag or series takes from its name when none is given ("" if none can be made:
+    the name holds no Latin letter or digit)."""
+    return slugify(anyascii(name))
+
+
+class SlugFromNameMixin:
+    """Fill an empty slug from `NAME_FIELD`; a name that makes none is a validation error on
+    the slug, which the admin shows beside the field."""
+
+    NAME_FIELD = "name"
+
+    def clean(self):
+        super().clean()
+        if not self.slug:
+            self.slug = slug_from_name(getattr(self, self.NAME_FIELD))[:200].strip("-")
+        if not self.slug:
+            raise ValidationError(
+                {
+                    "slug": "This name makes no address: give the slug yourself, in Latin "
+                    "letters, digits and hyphens."
+                }
+            )
+
+
+class PostGroupQuerySet(models.QuerySet):
+    """Tags and series: groups of posts with a page each."""
+
+    def for_page(self):
+        """Each annotated with the `listing_version` of its public posts, in the same query."""
+        return self.annotate(
+            listing_version=models.Subquery(
+                Post.objects.filter(
+                    **{self.model.POSTS_LOOKUP: models.OuterRef("pk")}
+                ).listing_version()
+            )
+        )
+
+
+class Tag(SlugFromNameMixin, models.Model):
+    """A subject a post is filed under; its page /tags/<slug>/ lists the public posts on it."""
+
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(
+        max_length=200,
+        unique=True,
+        blank=True,
+        help_text="The tag's address: /tags/&lt;slug&gt;/. Left empty, it is made from the name.",
+    )
+
+    objects = PostGroupQuerySet.as_manager()
+    POSTS_LOOKUP = "tags"
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("blog:tag-detail", kwargs={"slug": self.slug})
+
+
+class Series(SlugFromNameMixin, models.Model):
+    """Posts meant to be read in order; its page /series/<slug>/ lists the public parts."""
+
+    NAME_FIELD = "title"
+
+    title = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(
+        max_length=200,
+        unique=True,
+        blank=True,
+        help_text="The series' address: /series/&lt;slug&gt;/. Left empty, it is made from the "
+        "title.",
+    )
+    description = models.CharField(
+        max_length=300, blank=True, help_text="One or two sentences shown on the series' page."
+    )
+
+    objects = PostGroupQuerySet.as_manager()
+    POSTS_LOOKUP = "series"
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name_plural = "series"
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("blog:series-detail", kwargs={"slug": self.slug})
 
 
 def new_share_secret() -> str:
@@ -120,8 +232,27 @@ class Post(models.Model):
         blank=True,
         related_name="posts",
     )
+    byline = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="The writer's name shown when no author account is chosen (an imported "
+        "post's author there).",
+    )
     published_at = models.DateTimeField(
         default=timezone.now, help_text="The post stays hidden until this time."
+    )
+    mail_subscribers = models.BooleanField(
+        "Email to subscribers",
+        default=False,
+        help_text="Email the post to the newsletter's subscribers once, when it is published "
+        "(or when its scheduled time comes). Untick to publish without mailing.",
+    )
+    tags = models.ManyToManyField(Tag, blank=True, related_name="posts")
+    series = models.ForeignKey(
+        Series, on_delete=models.SET_NULL, null=True, blank=True, related_name="posts"
+    )
+    series_order = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Its part in the series: 1, 2, 3..."
     )
     updated_at = models.DateTimeField(auto_now=True)
     # When what readers see of the post's discussion last changed. Set by PostgreSQL alone: the
@@ -148,6 +279,7 @@ class Post(models.Model):
             "outline",
             "reading_time_minutes",
             "updated_at",
+            "mail_subscribers",
             "comments_changed_at",
             "search_vector",
             "share_secret",
@@ -163,6 +295,13 @@ class Post(models.Model):
             models.Index(fields=["status", "-published_at"]),
             GinIndex(fields=["search_vector"], name="blog_post_search_vector_idx"),
         ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["series", "series_order"],
+                name="blog_post_one_part_per_place",
+                violation_error_message="Another post of this series has this part number.",
+            ),
+        ]
 
     def __str__(self):
         return self.title
@@ -174,6 +313,13 @@ class Post(models.Model):
 
     def get_absolute_url(self):
         return reverse("blog:post-detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        super().clean()
+        if self.series_id is not None and self.series_order is None:
+            raise ValidationError({"series_order": "Give its part number in the series."})
+        if self.series_id is None and self.series_order is not None:
+            raise ValidationError({"series": "Choose the series this part number belongs to."})
 
     @property
     def state(self) -> "Post.State":
@@ -199,8 +345,37 @@ class Post(models.Model):
         except Post.DoesNotExist:
             return None
 
-    def structured_data(self, url: str) -> dict:
-        """schema.org BlogPosting for search engines, rendered as JSON-LD on the post's page."""
+    def series_position(self):
+        """(part number, how many parts, previous part, next part) among the series' public
+        parts, from `series_part_ids` (PostQuerySet.for_post_page); None outside a series."""
+        parts = getattr(self, "series_part_ids", None)
+        if self.series_id is None or not parts or self.pk not in parts:
+            return None
+        index = parts.index(self.pk)
+        neighbours = Post.objects.without_text().in_bulk(parts[max(index - 1, 0) : index + 2])
+        previous = neighbours.get(parts[index - 1]) if index > 0 else None
+        following = neighbours.get(parts[index + 1]) if index + 1 < len(parts) else None
+        return {
+            "number": index + 1,
+            "count": len(parts),
+            "previous": previous,
+            "next": following,
+        }
+
+    def structured_data(self, url: str, absolute_uri=str) -> dict:
+        """schema.org BlogPosting for search engines, rendered as JSON-LD on the post's page:
+        its tags as keywords, its series as what it is part of (`absolute_uri` turns a path
+        into a full address, as request.build_absolute_uri does)."""
+        extra = {}
+        keywords = [tag.name for tag in self.tags.all()]
+        if keywords:
+            extra["keywords"] = keywords
+        if self.series_id is not None:
+            extra["isPartOf"] = {
+                "@type": "CreativeWorkSeries",
+                "name": self.series.title,
+                "url": absolute_uri(self.series.get_absolute_url()),
+            }
         return {
             "@context": "https://schema.org",
             "@type": "BlogPosting",
@@ -209,15 +384,16 @@ class Post(models.Model):
             "datePublished": self.published_at,
             "dateModified": self.updated_at,
             "author": {
-                "@type": "Person" if self.author else "Organization",
+                "@type": "Person" if self.author or self.byline else "Organization",
                 "name": self.author_name,
             },
             "url": url,
             "mainEntityOfPage": url,
+            **extra,
         }
 
     @property
     def author_name(self) -> str:
         if self.author is None:
-            return settings.BLOG_TITLE
+            return self.byline or settings.BLOG_TITLE
         return self.author.get_full_name() or self.author.get_username()

@@ -1,3 +1,6 @@
+from functools import partial
+
+from django.shortcuts import get_object_or_404
 from django.utils.cache import patch_cache_control
 from django.views.generic import DetailView, ListView, TemplateView
 
@@ -7,9 +10,10 @@ from blog.caching import (
     ConditionalPageMixin,
     listing_page_version,
     post_page_version,
+    taxonomy_page_version,
 )
 from blog.forms import SearchForm, search_terms
-from blog.models import Post
+from blog.models import Post, Series, Tag
 from blog.search import search_posts
 from ops.page_cache import object_id, page_number, shareable
 
@@ -22,6 +26,49 @@ class PostListView(ConditionalPageMixin, ListView):
 
     def page_version(self):
         return listing_page_version(Post.objects.listing_version().get())
+
+
+class PostGroupView(ConditionalPageMixin, ListView):
+    """The page of a tag or a series: its public posts, paginated like the home page. The group
+    is read once, with its version (PostGroupQuerySet.for_page); an unknown slug is a 404."""
+
+    group_model = None
+    paginate_by = 10
+
+    @property
+    def group(self):
+        if not hasattr(self, "_group"):
+            self._group = get_object_or_404(
+                self.group_model.objects.for_page(), slug=self.kwargs["slug"]
+            )
+        return self._group
+
+    def page_version(self):
+        return taxonomy_page_version(self.group)
+
+    def get_queryset(self):
+        lookup = {self.group_model.POSTS_LOOKUP: self.group}
+        return Post.objects.published().filter(**lookup).without_text().select_related("author")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(group=self.group, **kwargs)
+
+
+@shareable(page=page_number())
+class TagDetailView(PostGroupView):
+    group_model = Tag
+    template_name = "blog/tag_detail.html"
+
+
+@shareable(page=page_number())
+class SeriesDetailView(PostGroupView):
+    """The parts in their order."""
+
+    group_model = Series
+    template_name = "blog/series_detail.html"
+
+    def get_queryset(self):
+        return super().get_queryset().order_by("series_order")
 
 
 @shareable(comment_page=page_number(), reply_to=object_id)
@@ -45,7 +92,8 @@ class PostDetailView(ConditionalPageMixin, DetailView):
         url = self.request.build_absolute_uri(post.get_absolute_url())
         return super().get_context_data(
             canonical_url=url,
-            structured_data=post.structured_data(url),
+            # Built only if the cached head fragment is (it reads the tags: a query).
+            structured_data=partial(post.structured_data, url, self.request.build_absolute_uri),
             page_version=self.page_version(),
             **kwargs,
         )

@@ -358,6 +358,11 @@ NOTIFICATIONS_REQUESTS_PER_IP = int(os.environ.get("NOTIFICATIONS_REQUESTS_PER_I
 NOTIFICATIONS_REQUEST_WINDOW_SECONDS = int(
     os.environ.get("NOTIFICATIONS_REQUEST_WINDOW_SECONDS", 3600)
 )
+# A new post is mailed to the newsletter's subscribers in batches of NEW_POST_MAIL_BATCH, one
+# batch every NEW_POST_MAIL_BATCH_SECONDS (the rate a mail provider allows); failed copies are
+# retried as any mail is (MAIL_RETRY_*, MAIL_MAX_ATTEMPTS).
+NEW_POST_MAIL_BATCH = int(os.environ.get("NEW_POST_MAIL_BATCH", 50))
+NEW_POST_MAIL_BATCH_SECONDS = float(os.environ.get("NEW_POST_MAIL_BATCH_SECONDS", 10))
 
 # How many proxies we run in front of gunicorn: 0 means REMOTE_ADDR is the visitor's address;
 # with N, the visitor is the address the outermost of our N proxies saw (in X-Forwarded-For).

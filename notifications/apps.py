@@ -7,6 +7,9 @@ class NotificationsConfig(site_apps.SiteAppConfig):
     verbose_name = "Mail to readers"
 
     def ready(self):
+        from django.db.models.signals import post_save
+
+        from blog.models import Post
         from comments import signals
         from notifications import receivers
 
@@ -15,3 +18,4 @@ class NotificationsConfig(site_apps.SiteAppConfig):
         signals.comment_submitted.connect(receivers.offer_publishing, dispatch_uid=f"{uid}.trust")
         signals.comments_published.connect(receivers.announce_published, dispatch_uid=uid)
         signals.writer_proves_address.connect(receivers.vouch_for_writer, dispatch_uid=uid)
+        post_save.connect(receivers.post_saved, sender=Post, dispatch_uid=uid)

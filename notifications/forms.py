@@ -68,3 +68,20 @@ class DataRequestForm(AddressForm):
 
     def scope(self) -> str:
         return "notifications.your-data"
+
+
+class SubscribeForm(AddressForm):
+    """ "Subscribe to new posts", in every page's footer: each new post, by mail."""
+
+    def __init__(self, *args, **kwargs):
+        # Its own ids: a post page has the comment and Follow forms' email fields too.
+        super().__init__(*args, auto_id="id_subscribe_%s", **kwargs)
+        self.fields[
+            "email"
+        ].help_text = (
+            "We email each new post, after you confirm the address. Every mail has a link to stop."
+        )
+        self.fields["email"].error_messages["required"] = "Please give the address to email."
+
+    def scope(self) -> str:
+        return "notifications.new-posts"

@@ -4,7 +4,10 @@ names one address or one subscription; none carries anything a reader could chan
 - confirm: names the address and the date of the confirmation mail it came in; good for
   NOTIFICATIONS_CONFIRM_DAYS, and only while that confirmation is the one in force. Signed
   without a timestamp, so that mailing it again (after a day) sends the same link.
-- unsubscribe (one subscription) and stop all mail (one address): never expire.
+- unsubscribe (one subscription), unsubscribe from new posts (one newsletter subscription) and
+  stop all mail (one address): no time limit, since a mail client's one-click unsubscribe (RFC
+  8058) must work from however old a mail; each ends with what it names (its row, whose id is
+  never used again, so re-subscribing gives new links and old ones stay spent).
 """
 
 from datetime import UTC, datetime, timedelta
@@ -67,6 +70,9 @@ class IdLink:
 
 
 UNSUBSCRIBE = IdLink("notifications.unsubscribe", "notifications:unsubscribe")  # a subscription
+UNSUBSCRIBE_NEW_POSTS = IdLink(  # a newsletter subscription
+    "notifications.unsubscribe-new-posts", "notifications:unsubscribe-new-posts"
+)
 STOP_ALL = IdLink("notifications.stop-all", "notifications:stop-all")  # an address
 
 

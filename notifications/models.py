@@ -102,3 +102,67 @@ class DataLink(models.Model):
 
     def __str__(self):
         return f"data link of {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class NewPostSubscription(models.Model):
+    """Mail of every new post (the newsletter): one per address, active once the address is
+    confirmed for it, as a Subscription is."""
+
+    address = models.OneToOneField(
+        Address, on_delete=models.CASCADE, related_name="new_post_subscription"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    active_since = models.DateTimeField(null=True, blank=True)
+
+    objects = SubscriptionQuerySet.as_manager()
+
+    def __str__(self):
+        return f"{self.address} (new posts)"
+
+
+class NewPostMailing(models.Model):
+    """A post mailed to the newsletter's subscribers: at most one per post, so that editing a
+    published post never mails it again. Its deliveries are made at once when it starts."""
+
+    post = models.OneToOneField(Post, on_delete=models.CASCADE, related_name="+")
+    started_at = models.DateTimeField(default=timezone.now)
+    # Set when sending stopped because the post stopped being public; publishing it again
+    # clears it and resumes (notifications.newsletter).
+    paused_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"“{self.post}” to subscribers"
+
+
+class NewPostDeliveryQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(sent_at=None, failed_at=None)
+
+
+class NewPostDelivery(models.Model):
+    """One subscriber's copy of a mailing: sent under this row's lock, marked sent in the same
+    transaction (notifications.newsletter). Unsubscribing deletes the copies not yet sent."""
+
+    mailing = models.ForeignKey(NewPostMailing, on_delete=models.CASCADE, related_name="deliveries")
+    subscription = models.ForeignKey(
+        NewPostSubscription, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    last_error = models.TextField(blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    failed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = NewPostDeliveryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name_plural = "new post deliveries"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["mailing", "subscription"], name="one_copy_per_subscriber"
+            )
+        ]
+        indexes = [models.Index(fields=["mailing", "sent_at", "failed_at", "next_attempt_at"])]
+
+    def __str__(self):
+        return f"{self.mailing} for {self.subscription.address}"

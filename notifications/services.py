@@ -62,6 +62,13 @@ def request_mail(*, email: str, post, thread=None, ip_address: str | None, marks
         )
 
 
+def request_new_posts(*, email: str, ip_address: str | None, marks: list[int]) -> None:
+    """Ask for mail of every new post at `email` (limited as any request for mail)."""
+    with transaction.atomic():
+        count_request(email, ip_address)
+        tasks.subscribe_to_new_posts.enqueue(email=email, marks=marks)
+
+
 def request_data_link(email: str, ip_address: str | None) -> None:
     """Mail `email` a link to its comments and data (limited as any request for mail)."""
     with transaction.atomic():

@@ -18,7 +18,7 @@ from blog.models import Post
 from comments.models import Comment
 from comments.services import is_trusted
 from notifications import links
-from notifications.models import Address, Subscription, normalise
+from notifications.models import Address, NewPostSubscription, Subscription, normalise
 from ops.mail import send_later
 
 ONE_DAY = timedelta(days=1)
@@ -39,6 +39,23 @@ def subscribe(email: str, post_id: int, thread_id: int | None, marks: list[int])
         subscription, _ = Subscription.objects.get_or_create(
             address=address, post_id=post_id, thread_id=thread_id
         )
+        if subscription.active_since is not None:
+            return
+        if address.confirmed_at is not None and address.pk in marks:
+            subscription.active_since = now
+            subscription.save(update_fields=["active_since"])
+            return
+        mail_confirmation(address, now)
+
+
+@task()
+def subscribe_to_new_posts(email: str, marks: list[int]) -> None:
+    """Record a subscription to new posts; it starts as a Subscription does (see subscribe)."""
+    now = timezone.now()
+    with transaction.atomic():
+        address, _ = Address.objects.get_or_create(email=normalise(email))
+        address = Address.objects.select_for_update().get(pk=address.pk)
+        subscription, _ = NewPostSubscription.objects.get_or_create(address=address)
         if subscription.active_since is not None:
             return
         if address.confirmed_at is not None and address.pk in marks:
@@ -133,6 +150,9 @@ def confirm(address: Address) -> None:
             address.confirmed_at = now
             address.save(update_fields=["confirmed_at"])
         address.subscriptions.filter(active_since=None).update(active_since=now)
+        NewPostSubscription.objects.filter(address=address, active_since=None).update(
+            active_since=now
+        )
 
 
 @task()

@@ -21,13 +21,17 @@ from comments.models import Comment
 from comments.services import publish_for_trusted_writer
 from notifications import links, services, tasks
 from notifications.confirmed_browser import CONFIRMED_ADDRESSES
-from notifications.forms import DataRequestForm, FollowForm
-from notifications.models import Address, Subscription, normalise
+from notifications.forms import DataRequestForm, FollowForm, SubscribeForm
+from notifications.models import Address, NewPostSubscription, Subscription, normalise
 from ops.client_ip import client_ip
 
 FOLLOW_ANSWER = (
     "Thank you. New comments on this post will be emailed to that address. Unless this browser "
     "confirmed it before, we first email a link to confirm it: check your inbox."
+)
+SUBSCRIBE_ANSWER = (
+    "Thank you. Each new post will be emailed to that address. Unless this browser confirmed it "
+    "before, we first email a link to confirm it: check your inbox."
 )
 PUBLISH_GONE = (
     "This link is not valid any more: it may have expired, or a moderator has decided on the "
@@ -94,17 +98,51 @@ class FollowView(View):
 
 
 @method_decorator([csrf_exempt, never_cache], name="dispatch")
+class SubscribeView(View):
+    """ "Subscribe to new posts" (every page's footer posts here; GET shows the form alone):
+    the same answer whatever the address (no enumeration)."""
+
+    def get(self, request):
+        return self.show(request, SubscribeForm())
+
+    def post(self, request):
+        form = SubscribeForm(request.POST)
+        if not form.is_valid():
+            return self.show(request, form, status=400)
+        try:
+            services.request_new_posts(
+                email=form.cleaned_data["email"],
+                ip_address=client_ip(request),
+                marks=CONFIRMED_ADDRESSES.ids(request),
+            )
+        except services.TooManyRequests:
+            too_many_requests(form)
+            return self.show(request, form, status=429)
+        return page(request, title="Check your inbox", text=SUBSCRIBE_ANSWER)
+
+    def show(self, request, form, status=200):
+        response = render(request, "notifications/subscribe.html", {"form": form}, status=status)
+        response["X-Robots-Tag"] = "noindex"
+        if status == 429:
+            response["Retry-After"] = str(settings.NOTIFICATIONS_REQUEST_WINDOW_SECONDS)
+        return response
+
+
+@method_decorator([csrf_exempt, never_cache], name="dispatch")
 class ConfirmView(View):
     def get(self, request, token):
         address = links.address_to_confirm(token)
         if address is None:
             return page(request, title="Link not valid", text=INVALID_LINK, status=400)
         pending = address.subscriptions.filter(active_since=None).select_related("post", "thread")
+        details = [describe(subscription) for subscription in pending]
+        if NewPostSubscription.objects.filter(address=address, active_since=None).exists():
+            details.insert(0, NEW_POSTS)
         return page(
             request,
             title="Confirm your address",
             text=f"Press the button to receive mail from us at {address.email}:",
-            details=[str(describe(subscription)) for subscription in pending],
+            details=details,
             button="Confirm my address",
         )
 
@@ -199,6 +237,23 @@ class UnsubscribeView(StopMailView):
         return f"We will not email {subscription.address.email} about {about} any more."
 
 
+class UnsubscribeNewPostsView(StopMailView):
+    """The newsletter: the List-Unsubscribe link of every new post's mail."""
+
+    link = links.UNSUBSCRIBE_NEW_POSTS
+
+    def target(self, token):
+        pk = self.link.pk(token)
+        return pk and NewPostSubscription.objects.select_related("address").filter(pk=pk).first()
+
+    def question(self, subscription):
+        return "Unsubscribe", f"Stop emailing {subscription.address.email} about {NEW_POSTS}?"
+
+    def stop(self, subscription):
+        subscription.delete()  # with its copies of mailings not yet sent
+        return f"We will not email {subscription.address.email} about {NEW_POSTS} any more."
+
+
 class StopAllView(StopMailView):
     """Every subscription of one address, and its confirmation: nothing more is sent to it."""
 
@@ -213,8 +268,12 @@ class StopAllView(StopMailView):
 
     def stop(self, address):
         address.subscriptions.all().delete()
+        NewPostSubscription.objects.filter(address=address).delete()
         Address.objects.filter(pk=address.pk).update(confirmed_at=None)
         return f"We will not email {address.email} any more, unless it asks again and confirms."
+
+
+NEW_POSTS = "each new post"
 
 
 def describe(subscription) -> str:
@@ -330,9 +389,15 @@ def export(email: str) -> dict:
             for comment in comments
         ],
         "subscriptions": [
-            describe(subscription)
-            for subscription in Subscription.objects.filter(
-                address__email=normalise(email)
-            ).select_related("post")
+            *(
+                NEW_POSTS
+                for _ in NewPostSubscription.objects.filter(address__email=normalise(email))
+            ),
+            *(
+                describe(subscription)
+                for subscription in Subscription.objects.filter(
+                    address__email=normalise(email)
+                ).select_related("post")
+            ),
         ],
     }

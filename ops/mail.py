@@ -27,7 +27,7 @@ logger = logging.getLogger("ops.mail")
 def send_later(*, to: str, subject: str, text: str, html: str = "", headers=None) -> OutgoingMail:
     """Store a message for `to` and have the worker send it."""
     mail = OutgoingMail.objects.create(
-        message_id=make_msgid(domain=urlsplit(settings.SITE_URL).hostname),
+        message_id=new_message_id(),
         to=to,
         subject=subject,
         body_text=text,
@@ -36,6 +36,20 @@ def send_later(*, to: str, subject: str, text: str, html: str = "", headers=None
     )
     deliver.enqueue(mail.pk)
     return mail
+
+
+def new_message_id() -> str:
+    return make_msgid(domain=urlsplit(settings.SITE_URL).hostname)
+
+
+def message(*, to, subject, text, html="", headers=None, message_id) -> EmailMultiAlternatives:
+    """The message as it leaves: plain text, and HTML as its alternative when there is some."""
+    built = EmailMultiAlternatives(
+        subject, text, to=[to], headers={**(headers or {}), "Message-ID": message_id}
+    )
+    if html:
+        built.attach_alternative(html, "text/html")
+    return built
 
 
 def retry_delay(attempts: int) -> timedelta:
@@ -54,17 +68,17 @@ def deliver(mail_id: int) -> None:
         )
         if mail is None:
             return
-        message = EmailMultiAlternatives(
-            mail.subject,
-            mail.body_text,
-            to=[mail.to],
-            headers={**mail.headers, "Message-ID": mail.message_id},
+        outgoing = message(
+            to=mail.to,
+            subject=mail.subject,
+            text=mail.body_text,
+            html=mail.body_html,
+            headers=mail.headers,
+            message_id=mail.message_id,
         )
-        if mail.body_html:
-            message.attach_alternative(mail.body_html, "text/html")
         mail.attempts += 1
         try:
-            message.send()
+            outgoing.send()
         except Exception as error:  # SMTP refusals, timeouts, a server that is down
             mail.last_error = f"{type(error).__name__}: {error}"[:2000]
             mail.save(update_fields=["attempts", "last_error"])

@@ -16,7 +16,7 @@ from urllib.parse import unquote, urlsplit
 from anyascii import anyascii
 from django.utils.text import Truncator, slugify
 
-from blog.models import Post
+from blog.models import Post, Tag, slug_from_name
 from comments.models import Comment
 from transfer.html_to_markdown import Converted, first_paragraph, plain_text, to_markdown
 from transfer.models import Imported, OldPath
@@ -24,6 +24,9 @@ from transfer.report import Report
 
 SLUG_MAX_LENGTH = Post._meta.get_field("slug").max_length
 TITLE_MAX_LENGTH = Post._meta.get_field("title").max_length
+BYLINE_MAX_LENGTH = Post._meta.get_field("byline").max_length
+TAG_NAME_MAX_LENGTH = Tag._meta.get_field("name").max_length
+TAG_SLUG_MAX_LENGTH = Tag._meta.get_field("slug").max_length
 DESCRIPTION_MAX_LENGTH = Post._meta.get_field("description").max_length
 NAME_MAX_LENGTH = Comment._meta.get_field("name").max_length
 EMAIL_MAX_LENGTH = Comment._meta.get_field("email").max_length
@@ -42,6 +45,8 @@ class SourcePost:
     link: str
     author_name: str
     notes: list[str] = field(default_factory=list)
+    # (name, slug as the source spelled it): WordPress's categories and tags alike.
+    tags: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -131,6 +136,8 @@ def import_post(source: str, item: SourcePost, report: Report) -> Post:
         description=description,
         body=converted.markdown,
         status=item.status,
+        # Its author there, shown as the post's author until an editor assigns an account.
+        byline=item.author_name.strip()[:BYLINE_MAX_LENGTH],
     )
     if item.published_at is not None:
         post.published_at = item.published_at
@@ -145,8 +152,29 @@ def import_post(source: str, item: SourcePost, report: Report) -> Post:
         author_name=item.author_name[:200],
     )
     report.count("posts", "created")
+    _tag(post, item.tags, what, report)
     _redirect_old_path(item.link, post, what, report)
     return post
+
+
+def _tag(post: Post, tags: list[tuple[str, str]], what: str, report: Report) -> None:
+    """Give a newly imported post its tags: ours with the same slug (or name), else new ones.
+    Only at its creation: a later run leaves the tags as the editors made them."""
+    for raw_name, raw_slug in tags:
+        name = " ".join(raw_name.split())[:TAG_NAME_MAX_LENGTH]
+        slug = ""
+        for candidate in (unquote(raw_slug or ""), name):
+            slug = slug_from_name(candidate)[:TAG_SLUG_MAX_LENGTH].strip("-")
+            if slug:
+                break
+        if not name or not slug:
+            report.skip("tags", f"tag “{raw_name}” of {what}", "its name makes no address")
+            continue
+        tag = Tag.objects.filter(slug=slug).first() or Tag.objects.filter(name=name).first()
+        if tag is None:
+            tag = Tag.objects.create(name=name, slug=slug)
+            report.count("tags", "created")
+        post.tags.add(tag)
 
 
 def _redirect_old_path(link: str, post: Post, what: str, report: Report) -> None:

@@ -39,7 +39,7 @@ class Report:
 
     def lines(self) -> list[str]:
         lines = [self.title]
-        for kind in ("posts", "comments", "redirects", "threads", "items"):
+        for kind in ("posts", "tags", "comments", "redirects", "threads", "items"):
             counter = self.counts.get(kind)
             if counter:
                 parts = [f"{n} {outcome}" for outcome, n in sorted(counter.items())]

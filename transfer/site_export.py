@@ -1,11 +1,12 @@
 """The whole site as one JSON document (and its uploaded files), and back.
 
-The document (README, "Moving in and out") holds the posts as Markdown with their metadata, the
-comments with their status and threading, the accounts they name, where imported items came
-from and old addresses. Commenters' email and IP addresses, their user agents and whether they
-asked for mail are personal data: only with --with-personal-data. HTML, tables of contents,
-reading times and search vectors are not in it: saving each row computes them again, with
-this site's renderer.
+The document (README, "Moving in and out") holds the posts as Markdown with their metadata, tags
+and series, the comments with their status and threading, the accounts they name, where imported
+items came from and old addresses. Commenters' email and IP addresses, their user agents and
+whether they asked for mail are personal data: only with --with-personal-data, as are the
+subscribers to new posts (their address, and whether and when they confirmed it, kept as it
+was). HTML, tables of contents, reading times and search vectors are not in it: saving each row
+computes them again, with this site's renderer.
 """
 
 import hashlib
@@ -20,8 +21,9 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from blog.management.commands.loadposts import parse_post_file
-from blog.models import Post
+from blog.models import Post, Series, Tag
 from comments.models import Comment
+from notifications.models import Address, NewPostSubscription, normalise
 from transfer.models import Imported, OldPath
 
 FORMAT = "mlblog-site-export"
@@ -42,7 +44,7 @@ def _username(user):
 
 
 def export_site(*, personal_data: bool, media_folder: str | None) -> dict:
-    posts = Post.objects.select_related("author").order_by("pk")
+    posts = Post.objects.select_related("author").prefetch_related("tags").order_by("pk")
     comments = Comment.objects.select_related("user").order_by("pk")
     accounts = {post.author for post in posts if post.author} | {
         comment.user for comment in comments if comment.user
@@ -62,6 +64,8 @@ def export_site(*, personal_data: bool, media_folder: str | None) -> dict:
             }
             for user in sorted(accounts, key=lambda user: user.pk)
         ],
+        "tags": list(Tag.objects.order_by("pk").values("id", "name", "slug")),
+        "series": list(Series.objects.order_by("pk").values("id", "title", "slug", "description")),
         "posts": [
             {
                 "id": post.pk,
@@ -73,6 +77,13 @@ def export_site(*, personal_data: bool, media_folder: str | None) -> dict:
                 "published_at": _time(post.published_at),
                 "updated_at": _time(post.updated_at),
                 "author": _username(post.author),
+                "byline": post.byline,
+                "tags": sorted(tag.pk for tag in post.tags.all()),
+                "series": post.series_id,
+                "series_order": post.series_order,
+                # Only a post still to come is still to be mailed: a public one was (or was
+                # meant not to be), and must not be mailed again by the import.
+                "mail_subscribers": post.mail_subscribers and post.state != Post.State.PUBLISHED,
             }
             for post in posts
         ],
@@ -107,8 +118,21 @@ def export_site(*, personal_data: bool, media_folder: str | None) -> dict:
             )
         ),
         "old_paths": list(OldPath.objects.order_by("pk").values("path", "post")),
+        "subscribers": subscribers() if personal_data else [],
         "media": {"folder": media_folder, "files": media_files()},
     }
+
+
+def subscribers() -> list[dict]:
+    """The newsletter's subscribers, confirmed or waiting."""
+    return [
+        {
+            "email": subscription.address.email,
+            "subscribed_at": _time(subscription.created_at),
+            "confirmed_at": _time(subscription.active_since),
+        }
+        for subscription in NewPostSubscription.objects.select_related("address").order_by("pk")
+    ]
 
 
 def media_files() -> list[dict]:
@@ -194,6 +218,19 @@ def import_site(document: dict, media_source: Path) -> dict:
             user.save()
             created_accounts += 1
         users[entry["username"]] = user
+    Tag.objects.bulk_create(
+        Tag(pk=entry["id"], name=entry["name"], slug=entry["slug"])
+        for entry in document.get("tags", [])
+    )
+    Series.objects.bulk_create(
+        Series(
+            pk=entry["id"],
+            title=entry["title"],
+            slug=entry["slug"],
+            description=entry["description"],
+        )
+        for entry in document.get("series", [])
+    )
     for entry in document["posts"]:
         post = Post(
             pk=entry["id"],
@@ -204,8 +241,13 @@ def import_site(document: dict, media_source: Path) -> dict:
             status=entry["status"],
             published_at=parse_datetime(entry["published_at"]),
             author=users.get(entry["author"]),
+            byline=entry.get("byline", ""),
+            series_id=entry.get("series"),
+            series_order=entry.get("series_order"),
+            mail_subscribers=entry.get("mail_subscribers", False),
         )
         post.save(force_insert=True)
+        post.tags.set(entry.get("tags", []))
         Post.objects.filter(pk=post.pk).update(updated_at=parse_datetime(entry["updated_at"]))
     # Threads before their replies.
     for entry in sorted(document["comments"], key=lambda c: (c["parent"] is not None, c["id"])):
@@ -239,13 +281,31 @@ def import_site(document: dict, media_source: Path) -> dict:
     OldPath.objects.bulk_create(
         OldPath(path=entry["path"], post_id=entry["post"]) for entry in document["old_paths"]
     )
+    for entry in document.get("subscribers", []):
+        confirmed_at = entry["confirmed_at"] and parse_datetime(entry["confirmed_at"])
+        address, _ = Address.objects.get_or_create(email=normalise(entry["email"]))
+        if confirmed_at and address.confirmed_at is None:
+            address.confirmed_at = confirmed_at
+            address.save(update_fields=["confirmed_at"])
+        NewPostSubscription.objects.update_or_create(
+            address=address,
+            defaults={
+                "created_at": parse_datetime(entry["subscribed_at"]),
+                "active_since": confirmed_at,
+            },
+        )
     # The next post or comment written here must not take an id the export brought.
     with connection.cursor() as cursor:
-        for sql in connection.ops.sequence_reset_sql(no_style(), [Post, Comment, User]):
+        for sql in connection.ops.sequence_reset_sql(
+            no_style(), [Post, Comment, User, Tag, Series]
+        ):
             cursor.execute(sql)
     return {
         "media": copied,
         "accounts": created_accounts,
         "posts": len(document["posts"]),
+        "tags": len(document.get("tags", [])),
+        "series": len(document.get("series", [])),
         "comments": len(document["comments"]),
+        "subscribers": len(document.get("subscribers", [])),
     }

@@ -24,6 +24,9 @@ NAMESPACES = {
     "": re.compile(r"^$"),
 }
 NO_DATE = "0000-00-00 00:00:00"
+# The <category domain="..."> of an item that become our tags.
+TAXONOMIES = ("category", "post_tag")
+DEFAULT_CATEGORY = "uncategorized"
 
 POST_STATUSES = {
     "publish": Post.Status.PUBLISHED,
@@ -123,9 +126,21 @@ class Export:
                 link=child_text(item, "link").strip(),
                 author_name=self.authors.get(creator) or creator,
                 notes=notes,
+                tags=self._terms(item),
             ),
             "comments": [self._comment(comment, where) for comment in children(item, "wp:comment")],
         }
+
+    @staticmethod
+    def _terms(item) -> list[tuple[str, str]]:
+        """The item's categories and tags, as (name, nicename), each slug once; WordPress's
+        default category, given to every post that has none, is left out."""
+        terms = {}
+        for term in item.findall("category"):
+            slug = (term.get("nicename") or "").strip()
+            if term.get("domain") in TAXONOMIES and slug != DEFAULT_CATEGORY:
+                terms.setdefault(slug or term.text or "", (term.text or "", slug))
+        return list(terms.values())
 
     def _comment(self, comment, where):
         comment_id = child_text(comment, "wp:comment_id").strip()

@@ -15,7 +15,7 @@ from django.urls import reverse
 from PIL import Image
 
 from blog import images, sharing
-from blog.models import Post
+from blog.models import Post, Series, Tag
 from comments.forms import PlainTextField
 from tests.support.factories import CommentFactory, PostFactory
 
@@ -139,6 +139,7 @@ def test_home_search_no_results_404_and_the_articles_markup_pass_the_nu_html_che
         "search": (reverse("blog:search") + "?" + urlencode({"q": "footnotes"}), 200),
         "no-results": (reverse("blog:search") + "?" + urlencode({"q": "quantum basket"}), 200),
         "not-found": ("/no/such/page/", 404),
+        "subscribe": (reverse("notifications:subscribe"), 200),
         "article": (sharing.share_url(draft), 200),
     }
     files = saved_pages(client, tmp_path, pages)
@@ -157,6 +158,27 @@ def test_every_comment_page_of_a_post_with_the_hostile_comments_passes_the_nu_ht
     pages = {
         f"post-comments-{page}": (technical_post.get_absolute_url() + f"?comment_page={page}", 200)
         for page in range(1, comment_pages + 1)
+    }
+    errors = errors_in(saved_pages(client, tmp_path, pages))
+    assert errors == [], "\n".join(errors)
+
+
+def test_tag_and_series_pages_and_a_post_in_both_pass_the_nu_html_checker(client, tmp_path):
+    """With hostile names (tests/data/bad_inputs.json) and more than a page of posts."""
+    series = Series.objects.create(title=BAD_INPUTS[0]["input"], slug="series")
+    tag = Tag.objects.create(name=BAD_INPUTS[1]["input"], slug="tag")
+    others = [Tag.objects.create(name=case["input"][:100], slug=f"tag-{n}") for n, case in
+              enumerate(BAD_INPUTS[2:8])]  # fmt: skip
+    parts = [PostFactory(series=series, series_order=n) for n in range(1, 13)]
+    for part in parts:
+        part.tags.add(tag, *others)
+    pages = {
+        "tag": (tag.get_absolute_url(), 200),
+        "tag-page-2": (tag.get_absolute_url() + "?page=2", 200),
+        "series": (series.get_absolute_url(), 200),
+        "series-page-2": (series.get_absolute_url() + "?page=2", 200),
+        "post-in-series": (parts[5].get_absolute_url(), 200),
+        "empty-tag": (Tag.objects.create(name="Empty", slug="empty").get_absolute_url(), 200),
     }
     errors = errors_in(saved_pages(client, tmp_path, pages))
     assert errors == [], "\n".join(errors)

@@ -10,6 +10,7 @@ from axe_playwright_python.sync_playwright import Axe
 from django.urls import reverse
 from playwright.sync_api import expect
 
+from blog.models import Series, Tag
 from tests.support.factories import PostFactory
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "screenshots"
@@ -61,6 +62,37 @@ def test_reading_pages_fit_the_screen_load_cleanly_and_pass_axe(
     for name, path in reading_pages(guide).items():
         response = page.goto(site_url + path)
         assert response.status == 200
+        page.wait_for_load_state("networkidle")
+        scroll_width = page.evaluate("document.documentElement.scrollWidth")
+        assert scroll_width <= VIEWPORTS[width]["width"], page.evaluate(STICKING_OUT)
+        results = axe.run(page)
+        assert results.violations_count == 0, results.generate_report()
+        page.screenshot(path=screenshots / f"{name}-{width}-{scheme}.png", full_page=True)
+    page.problems.assert_none()
+
+
+@pytest.mark.parametrize(("width", "scheme"), [("phone", "light"), ("desktop", "dark")])
+def test_tag_and_series_pages_and_a_part_fit_the_screen_and_pass_axe(
+    page, site_url, screenshots, width, scheme
+):
+    series = Series.objects.create(title="Learning rates", slug="learning-rates")
+    tag = Tag.objects.create(name="Optimisation", slug="optimisation")
+    parts = [
+        PostFactory(title=f"Learning rates, part {n}", series=series, series_order=n)
+        for n in (1, 2, 3)
+    ]
+    for part in parts:
+        part.tags.add(tag, Tag.objects.get_or_create(name="Deep learning", slug="deep-learning")[0])
+    page.set_viewport_size(VIEWPORTS[width])
+    page.emulate_media(color_scheme=scheme)
+    axe = Axe()
+    pages = {
+        "tag": tag.get_absolute_url(),
+        "series": series.get_absolute_url(),
+        "part": parts[1].get_absolute_url(),
+    }
+    for name, path in pages.items():
+        assert page.goto(site_url + path).status == 200
         page.wait_for_load_state("networkidle")
         scroll_width = page.evaluate("document.documentElement.scrollWidth")
         assert scroll_width <= VIEWPORTS[width]["width"], page.evaluate(STICKING_OUT)

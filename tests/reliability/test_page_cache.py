@@ -13,7 +13,7 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from blog.models import Post
+from blog.models import Post, Tag
 from comments.models import Comment
 from tests.support.factories import CommentFactory, PostFactory
 from tests.support.page_cache import (
@@ -87,6 +87,26 @@ def test_a_draft_saved_leaves_the_cache_alone(server, transactional_db):
     PostFactory(status=Post.Status.DRAFT)
     time.sleep(0.3)
     assert answered_by(Reader(server.url).get(post.get_absolute_url()))[0] == "hit"
+
+
+def test_a_renamed_tag_shows_on_every_worker_on_its_page_and_its_posts(server, transactional_db):
+    tag = Tag.objects.create(name="Before the rename", slug="renamed")
+    post = PostFactory()
+    post.tags.add(tag)
+    for path in (tag.get_absolute_url(), post.get_absolute_url()):
+        warm(server, path)
+    Tag.objects.filter(pk=tag.pk).update(name="After the rename")
+    every_worker_shows(server, tag.get_absolute_url(), "After the rename")
+    every_worker_shows(server, post.get_absolute_url(), "After the rename")
+
+
+def test_a_tag_given_to_a_published_post_shows_on_every_worker(server, transactional_db):
+    tag = Tag.objects.create(name="Given later", slug="given-later")
+    PostFactory(title="Already on it").tags.add(tag)
+    joining = PostFactory(title="Joins the tag")
+    warm(server, tag.get_absolute_url())
+    joining.tags.add(tag)  # only the through table changes
+    every_worker_shows(server, tag.get_absolute_url(), "Joins the tag")
 
 
 def listeners() -> list[int]:

@@ -2,9 +2,10 @@
 
 The server is aiosmtpd (the SMTP server of Python's asyncio world) keeping every message it
 receives; the worker is `manage.py db_worker` (django-tasks-db) in its own process, sending
-through that server exactly as in production, with retries made quick.
+through that server exactly as in production, with retries and new-post batches made quick.
 """
 
+import asyncio
 import email
 import os
 import re
@@ -29,6 +30,14 @@ class MailServer:
         self.port = free_port()
         self.messages: list[EmailMessage] = []
         self._controller = None
+        # Seconds each recipient waits before the server accepts it: a slow mail provider,
+        # so that a test can stop a sender mid-batch (before a message is taken).
+        self.recipient_delay = 0.0
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
+        await asyncio.sleep(self.recipient_delay)
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's hook name)
         self.messages.append(email.message_from_bytes(envelope.content, policy=policy.default))
@@ -129,6 +138,7 @@ def task_worker(env: dict[str, str]):
         "DATABASE_URL": database_url(),
         "MAIL_RETRY_BASE_SECONDS": "0.2",
         "MAIL_RETRY_MAX_SECONDS": "1",
+        "NEW_POST_MAIL_BATCH_SECONDS": "0.2",
         **env,
     }
     with log.open("w") as output:

@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.test import override_settings
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
-from blog.models import Post
+from blog.models import Post, Tag
 from blog.search import search_posts
 from comments.models import Comment
 from comments.signals import comment_submitted, comments_published
@@ -233,3 +233,43 @@ def test_real_wordpress_export_imports_as_well_as_the_hand_written_one(client, d
     code = Post.objects.get(slug="code")
     assert "```" in code.body
     assert "Nothing new was imported." in run("import_wordpress", REAL_WXR)
+
+
+def test_categories_and_tags_become_tags_and_the_author_shows_on_the_post(client, db):
+    run("import_wordpress", REAL_WXR)
+    names = dict(Tag.objects.values_list("slug", "name"))
+    # WordPress's categories and tags alike; its default category, given to every post, is not.
+    assert {"text", "border", "media", "widgets", "theme"} <= set(names)
+    assert "uncategorized" not in names
+    code = Post.objects.get(slug="code")
+    assert set(code.tags.values_list("slug", flat=True)) == {"border", "text"}
+    # A term used by many posts is one tag, whose page lists them.
+    page = client.get("/tags/text/")
+    assertContains(page, "Paragraph")
+    assertContains(page, Post.objects.get(slug="heading").title)
+    author = Imported.objects.get(post=code).author_name
+    assertContains(client.get(code.get_absolute_url()), author)
+
+
+def test_a_hostile_term_name_is_inert_and_one_that_makes_no_address_is_reported(
+    client, db, tmp_path
+):
+    hostile = '<script>alert("tag")</script><img src=x onerror=alert(1)>Engines'
+    wxr = tmp_path / "terms.xml"
+    wxr.write_text(
+        HANDWRITTEN_WXR.read_text(encoding="utf-8").replace(
+            '<category domain="category" nicename="engines"><![CDATA[Engines]]></category>',
+            f'<category domain="category" nicename="engines"><![CDATA[{hostile}]]></category>'
+            '<category domain="post_tag" nicename=""><![CDATA[!!!]]></category>',
+        ),
+        encoding="utf-8",
+    )
+    report = run("import_wordpress", wxr)
+    assert "its name makes no address" in report
+    tag = Tag.objects.get(slug="engines")
+    assert tag.name == hostile
+    for url in (tag.get_absolute_url(), "/posts/hello-engines/"):
+        html = client.get(url).content.decode()
+        # Shown as the text it is, never as markup.
+        assert "&lt;script&gt;alert(&quot;tag&quot;)&lt;/script&gt;&lt;img" in html, url
+        assert "<script>alert" not in html and "<img src=x" not in html, url

@@ -31,6 +31,8 @@ class Command(BaseCommand):
                 f"{file}: not an export_site document ({error!r}); nothing was imported"
             ) from None
         self.stdout.write(
-            f"Imported {counts['posts']} posts, {counts['comments']} comments, "
-            f"{counts['accounts']} accounts (without passwords), {counts['media']} uploaded files."
+            f"Imported {counts['posts']} posts, {counts['tags']} tags, {counts['series']} series, "
+            f"{counts['comments']} comments, "
+            f"{counts['accounts']} accounts (without passwords), {counts['media']} uploaded files, "
+            f"{counts['subscribers']} subscribers to new posts."
         )
