@@ -18,6 +18,7 @@ from blog import images, sharing
 from blog.models import Post, Series, Tag
 from comments.forms import PlainTextField
 from tests.support.factories import CommentFactory, PostFactory
+from tests.support.webmentions import post_with_mentions
 
 pytestmark = pytest.mark.django_db
 
@@ -181,4 +182,15 @@ def test_tag_and_series_pages_and_a_post_in_both_pass_the_nu_html_checker(client
         "empty-tag": (Tag.objects.create(name="Empty", slug="empty").get_absolute_url(), 200),
     }
     errors = errors_in(saved_pages(client, tmp_path, pages))
+    assert errors == [], "\n".join(errors)
+
+
+def test_a_post_with_approved_mentions_from_other_sites_passes_the_nu_html_checker(
+    client, tmp_path
+):
+    """Replies whose authors and content are the hostile corpus, likes and a repost."""
+    post = post_with_mentions()
+    html = client.get(post.get_absolute_url()).content.decode()
+    assert 'rel="nofollow ugc"' in html and "2 likes" in html
+    errors = errors_in(saved_pages(client, tmp_path, {"post": (post.get_absolute_url(), 200)}))
     assert errors == [], "\n".join(errors)
