@@ -97,10 +97,26 @@ class FollowView(View):
         return response
 
 
+class AddressFormPage(View):
+    """A page of its own holding one address form: never indexed; a refusal for too many
+    requests says when to try again."""
+
+    template_name = None
+
+    def show(self, request, form, status=200):
+        response = render(request, self.template_name, {"form": form}, status=status)
+        response["X-Robots-Tag"] = "noindex"
+        if status == 429:
+            response["Retry-After"] = str(settings.NOTIFICATIONS_REQUEST_WINDOW_SECONDS)
+        return response
+
+
 @method_decorator([csrf_exempt, never_cache], name="dispatch")
-class SubscribeView(View):
+class SubscribeView(AddressFormPage):
     """ "Subscribe to new posts" (every page's footer posts here; GET shows the form alone):
     the same answer whatever the address (no enumeration)."""
+
+    template_name = "notifications/subscribe.html"
 
     def get(self, request):
         return self.show(request, SubscribeForm())
@@ -119,13 +135,6 @@ class SubscribeView(View):
             too_many_requests(form)
             return self.show(request, form, status=429)
         return page(request, title="Check your inbox", text=SUBSCRIBE_ANSWER)
-
-    def show(self, request, form, status=200):
-        response = render(request, "notifications/subscribe.html", {"form": form}, status=status)
-        response["X-Robots-Tag"] = "noindex"
-        if status == 429:
-            response["Retry-After"] = str(settings.NOTIFICATIONS_REQUEST_WINDOW_SECONDS)
-        return response
 
 
 @method_decorator([csrf_exempt, never_cache], name="dispatch")
@@ -289,9 +298,11 @@ DATA_ANSWER = (
 
 
 @method_decorator([csrf_exempt, never_cache], name="dispatch")
-class DataRequestView(View):
+class DataRequestView(AddressFormPage):
     """ "Your comments and data": the same answer whatever the address (no enumeration); the
     look-up happens in the worker, which mails a link only to an address the site knows."""
+
+    template_name = "notifications/your_data.html"
 
     def get(self, request):
         return self.show(request, DataRequestForm())
@@ -306,13 +317,6 @@ class DataRequestView(View):
             too_many_requests(form)
             return self.show(request, form, status=429)
         return page(request, title="Check your inbox", text=DATA_ANSWER)
-
-    def show(self, request, form, status=200):
-        response = render(request, "notifications/your_data.html", {"form": form}, status=status)
-        response["X-Robots-Tag"] = "noindex"
-        if status == 429:
-            response["Retry-After"] = str(settings.NOTIFICATIONS_REQUEST_WINDOW_SECONDS)
-        return response
 
 
 @method_decorator([csrf_exempt, never_cache], name="dispatch")
