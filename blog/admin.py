@@ -64,7 +64,8 @@ class PostAdmin(MarkdownxModelAdmin):
         "author",
         "byline",
     ]
-    autocomplete_fields = ["tags", "series"]
+    # Django's plain selects, labelled: its autocomplete (select2) leaves the empty series box
+    # without an accessible name, and filter_horizontal puts aria-label on role-less spans (axe).
 
     class Media:
         css = {"all": ["blog/editor.css"]}
