@@ -67,7 +67,7 @@ def test_the_mailed_data_link_lists_every_comment_of_the_address(people, comment
     # From another browser, as someone who lost the first one: the footer's link.
     elsewhere.goto(commenting_site_url + first.get_absolute_url())
     elsewhere.get_by_role("link", name="Your comments and data").click()
-    elsewhere.get_by_label("Email").fill("ada@example.com")
+    elsewhere.get_by_role("main").get_by_label("Email").fill("ada@example.com")
     elsewhere.get_by_role("button", name="Email me the link").click()
     expect(elsewhere.get_by_role("heading", name="Check your inbox")).to_be_visible()
     [message] = mail.wait_for("ada@example.com")
