@@ -20,8 +20,9 @@ def as_typed(text: str) -> str:
 
 
 class _FormParser(HTMLParser):
-    """The fields a browser would send: checked boxes only, the selected option of a select,
-    no buttons or files; a textarea without the newline that may follow its start tag."""
+    """The fields a browser would send: checked boxes only, the selected option of a select (a
+    list of them for a multiple select, absent when none is), no buttons or files; a textarea
+    without the newline that may follow its start tag."""
 
     def __init__(self, page_url):
         super().__init__(convert_charrefs=True)
@@ -29,6 +30,7 @@ class _FormParser(HTMLParser):
         self.forms: list[Form] = []
         self._textarea = None
         self._select = None
+        self._multiple = False
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
@@ -41,7 +43,11 @@ class _FormParser(HTMLParser):
             return
         fields, name = self.forms[-1].fields, attrs.get("name")
         if tag == "option" and self._select and "selected" in attrs:
-            fields[self._select] = attrs.get("value") or ""
+            value = attrs.get("value") or ""
+            if self._multiple:
+                fields.setdefault(self._select, []).append(value)
+            else:
+                fields[self._select] = value
         elif not name:
             return
         elif tag == "input":
@@ -55,8 +61,9 @@ class _FormParser(HTMLParser):
             self._textarea = name
             fields[name] = ""
         elif tag == "select":
-            self._select = name
-            fields[name] = ""
+            self._select, self._multiple = name, "multiple" in attrs
+            if not self._multiple:
+                fields[name] = ""
 
     def handle_data(self, data):
         if self._textarea:

@@ -51,7 +51,7 @@ class Reader:
         return self.request("GET", path)
 
     def post(self, path: str, fields: dict[str, str]) -> Response:
-        body = urlencode(fields)
+        body = urlencode(fields, doseq=True)  # a multiple select's list, as a browser
         headers = {"Content-Type": "application/x-www-form-urlencoded"}
         return self.request("POST", path, body, headers)
 
