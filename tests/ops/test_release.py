@@ -39,6 +39,7 @@ def test_the_site_apps_are_ours_alone():
         "comments",
         "notifications",
         "transfer",
+        "webmentions",
         "ops",
     ]
 
