@@ -2,6 +2,7 @@ from functools import partial
 
 from django.shortcuts import get_object_or_404
 from django.utils.cache import patch_cache_control
+from django.utils.functional import cached_property
 from django.views.generic import DetailView, ListView, TemplateView
 
 from blog import sharing
@@ -35,13 +36,9 @@ class PostGroupView(ConditionalPageMixin, ListView):
     group_model = None
     paginate_by = 10
 
-    @property
+    @cached_property
     def group(self):
-        if not hasattr(self, "_group"):
-            self._group = get_object_or_404(
-                self.group_model.objects.for_page(), slug=self.kwargs["slug"]
-            )
-        return self._group
+        return get_object_or_404(self.group_model.objects.for_page(), slug=self.kwargs["slug"])
 
     def page_version(self):
         return taxonomy_page_version(self.group)

@@ -79,21 +79,16 @@ def mail_new_post(post_id: int) -> None:
 def batch_lock(mailing_id: int):
     """Whether this worker holds the mailing's batch lock (a session advisory lock, which a
     dead worker's connection gives back)."""
+    key = [f"notifications.newsletter:{mailing_id}"]
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT pg_try_advisory_lock(hashtextextended(%s, 0))",
-            [f"notifications.newsletter:{mailing_id}"],
-        )
+        cursor.execute("SELECT pg_try_advisory_lock(hashtextextended(%s, 0))", key)
         [held] = cursor.fetchone()
     try:
         yield held
     finally:
         if held:
             with connection.cursor() as cursor:
-                cursor.execute(
-                    "SELECT pg_advisory_unlock(hashtextextended(%s, 0))",
-                    [f"notifications.newsletter:{mailing_id}"],
-                )
+                cursor.execute("SELECT pg_advisory_unlock(hashtextextended(%s, 0))", key)
 
 
 @task()

@@ -69,6 +69,22 @@ RENDER_WAIT_SECONDS = 5
 RESOLVED_PATHS = 10_000
 
 
+class Memo(dict):
+    """What was worked out per request header or path, at most RESOLVED_PATHS of them (a flood
+    of made-up values empties it rather than growing it). functools.lru_cache would hold them
+    for the process, across the settings and URLconf a test changes."""
+
+    def remember(self, key, work_out):
+        try:
+            return self[key]
+        except KeyError:
+            pass
+        if len(self) >= RESOLVED_PATHS:
+            self.clear()
+        value = self[key] = work_out(key)
+        return value
+
+
 # --- what a view declares ---------------------------------------------------------------------
 
 
@@ -405,9 +421,9 @@ class PageCache:
         self.quiet_until = 0.0  # no store before then (a replica replaying the change)
         self.listener = None
         self.started = False  # listening in this process (a forked worker starts anew)
-        self.resolved: dict = {}
-        self.hosts: dict = {}  # Host header -> the host as Django validates it, or None
-        self.accepted: dict = {}  # Accept-Encoding header -> the encodings it accepts
+        self.resolved = Memo()  # path -> what its view declared, or None
+        self.hosts = Memo()  # Host header -> the host as Django validates it, or None
+        self.accepted = Memo()  # Accept-Encoding header -> the encodings it accepts
         self.access_log = None  # this process's BufferedAccessLog
         self.rendering: dict = {}  # key -> Event set when its rendering is done
         self.state_lock = threading.Lock()
@@ -537,18 +553,7 @@ class PageCache:
         return []
 
     def view_for(self, path) -> Shareable | None:
-        try:
-            return self.resolved[path]
-        except KeyError:
-            pass
-        try:
-            view = _shareable_of(get_resolver().resolve(path).func)
-        except Resolver404:
-            view = None
-        if len(self.resolved) >= RESOLVED_PATHS:
-            self.resolved = {}
-        self.resolved[path] = view
-        return view
+        return self.resolved.remember(path, _shareable_view_at)
 
     def validated_host(self, environ) -> str | None:
         """HttpRequest.get_host() without the request: None for a host Django would refuse.
@@ -562,14 +567,7 @@ class PageCache:
             port = str(environ["SERVER_PORT"])
             if port != ("443" if environ.get("wsgi.url_scheme") == "https" else "80"):
                 host = f"{host}:{port}"
-        try:
-            return self.hosts[host]
-        except KeyError:
-            pass
-        if len(self.hosts) >= RESOLVED_PATHS:
-            self.hosts = {}
-        validated = self.hosts[host] = self.validate(host)
-        return validated
+        return self.hosts.remember(host, self.validate)
 
     @staticmethod
     def validate(host: str) -> str | None:
@@ -699,11 +697,7 @@ class PageCache:
 
     def encoding(self, accept_encoding: str, entry: Entry) -> str:
         """The encoding to answer in, from the encodings accepted (remembered per header)."""
-        accepted = self.accepted.get(accept_encoding)
-        if accepted is None:
-            if len(self.accepted) >= RESOLVED_PATHS:
-                self.accepted = {}
-            accepted = self.accepted[accept_encoding] = _accepted(accept_encoding)
+        accepted = self.accepted.remember(accept_encoding, _accepted)
         if "br" in accepted and entry.brotli_body is not None:
             return "br"
         if "gzip" in accepted:
@@ -750,6 +744,13 @@ def _etag_matches(if_none_match: str | None, etag: str) -> bool:
         return True
     opaque = etag.removeprefix("W/")
     return any(tag.strip().removeprefix("W/") == opaque for tag in if_none_match.split(","))
+
+
+def _shareable_view_at(path: str) -> Shareable | None:
+    try:
+        return _shareable_of(get_resolver().resolve(path).func)
+    except Resolver404:
+        return None
 
 
 def _accepted(accept_encoding: str) -> frozenset:
