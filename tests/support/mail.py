@@ -9,6 +9,7 @@ import asyncio
 import email
 import os
 import re
+import signal
 import subprocess
 import sys
 import tempfile
@@ -33,6 +34,7 @@ class MailServer:
         # Seconds each recipient waits before the server accepts it: a slow mail provider,
         # so that a test can stop a sender mid-batch (before a message is taken).
         self.recipient_delay = 0.0
+        self._kill_at: tuple[int, int] | None = None
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
         await asyncio.sleep(self.recipient_delay)
@@ -41,7 +43,16 @@ class MailServer:
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's hook name)
         self.messages.append(email.message_from_bytes(envelope.content, policy=policy.default))
+        if self._kill_at is not None and len(self.messages) == self._kill_at[0]:
+            pid = self._kill_at[1]
+            self._kill_at = None
+            os.kill(pid, signal.SIGKILL)  # the message is taken; the sender never hears so
         return "250 Message accepted"
+
+    def kill_on_accepting(self, process: subprocess.Popen, count: int) -> None:
+        """Kill `process` (SIGKILL) when the server has taken its `count`-th message in all,
+        before it answers: the sender dies not knowing that the message went."""
+        self._kill_at = (count, process.pid)
 
     def start(self) -> None:
         self._controller = Controller(self, hostname="127.0.0.1", port=self.port)
