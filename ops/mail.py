@@ -20,6 +20,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from ops.models import OutgoingMail
+from ops.text import one_line
 
 logger = logging.getLogger("ops.mail")
 
@@ -43,9 +44,10 @@ def new_message_id() -> str:
 
 
 def message(*, to, subject, text, html="", headers=None, message_id) -> EmailMultiAlternatives:
-    """The message as it leaves: plain text, and HTML as its alternative when there is some."""
+    """The message as it leaves: plain text, and HTML as its alternative when there is some.
+    The subject is folded onto one line: a title with a line break never stops a mail."""
     built = EmailMultiAlternatives(
-        subject, text, to=[to], headers={**(headers or {}), "Message-ID": message_id}
+        one_line(subject), text, to=[to], headers={**(headers or {}), "Message-ID": message_id}
     )
     if html:
         built.attach_alternative(html, "text/html")

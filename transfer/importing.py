@@ -18,6 +18,7 @@ from django.utils.text import Truncator, slugify
 
 from blog.models import Post, Tag, slug_from_name
 from comments.models import Comment
+from ops.text import one_line
 from transfer.html_to_markdown import Converted, first_paragraph, plain_text, to_markdown
 from transfer.models import Imported, OldPath
 from transfer.report import Report
@@ -131,7 +132,7 @@ def import_post(source: str, item: SourcePost, report: Report) -> Post:
     description = plain_text(item.excerpt_html) or first_paragraph(item.html)
     description = Truncator(description or item.title).chars(DESCRIPTION_MAX_LENGTH)
     post = Post(
-        title=Truncator(item.title.strip() or slug).chars(TITLE_MAX_LENGTH),
+        title=Truncator(one_line(item.title) or slug).chars(TITLE_MAX_LENGTH),
         slug=slug,
         description=description,
         body=converted.markdown,

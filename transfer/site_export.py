@@ -24,6 +24,7 @@ from blog.management.commands.loadposts import parse_post_file
 from blog.models import Post, Series, Tag
 from comments.models import Comment
 from notifications.models import Address, NewPostSubscription, normalise
+from ops.text import one_line
 from transfer.models import Imported, OldPath
 
 FORMAT = "mlblog-site-export"
@@ -225,7 +226,7 @@ def import_site(document: dict, media_source: Path) -> dict:
     Series.objects.bulk_create(
         Series(
             pk=entry["id"],
-            title=entry["title"],
+            title=one_line(entry["title"]),
             slug=entry["slug"],
             description=entry["description"],
         )
@@ -234,7 +235,7 @@ def import_site(document: dict, media_source: Path) -> dict:
     for entry in document["posts"]:
         post = Post(
             pk=entry["id"],
-            title=entry["title"],
+            title=one_line(entry["title"]),
             slug=entry["slug"],
             description=entry["description"],
             body=entry["body"],

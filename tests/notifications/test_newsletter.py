@@ -230,3 +230,13 @@ def test_a_post_withdrawn_mid_mailing_pauses_it_and_publishing_it_again_resumes_
         mail.wait_for(email)
     mail.drain()
     assert sorted(message["To"] for message in mail.server.messages) == subscribers
+
+
+def test_a_post_with_a_line_break_in_its_title_is_still_mailed(mail):
+    """A title is one line in a subject (a line break in a header would stop every copy)."""
+    subscriber("ada@example.com")
+    mailed_post(title="On\nlinkers\r\n\tand loaders")  # as an old import stored it
+    [message] = mail.wait_for("ada@example.com")
+    assert subject_of(message) == "On linkers and loaders · The ML Engineering Notebook"
+    mail.drain()
+    assert not NewPostDelivery.objects.filter(sent_at=None).exists()

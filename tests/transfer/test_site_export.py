@@ -172,6 +172,24 @@ def test_subscribers_to_new_posts_move_with_their_confirmed_state(site):
     assert Post.objects.get(slug="mailed").mail_subscribers is False
 
 
+def test_titles_with_line_breaks_are_imported_on_one_line(site):
+    """A line break in a title would stop every mail about the post (its subject)."""
+    Series.objects.create(title="Getting started", slug="getting-started")
+    PostFactory(slug="broken")
+    run("export_site", "--output", site / "site.json")
+    document = json.loads((site / "site.json").read_text())
+    [post] = [entry for entry in document["posts"] if entry["slug"] == "broken"]
+    post["title"] = "A title\non\r\n\ttwo lines"
+    document["series"][0]["title"] = "Getting\nstarted"
+    (site / "site.json").write_text(json.dumps(document))
+    empty_the_site(site / "media")
+
+    run("import_site", site / "site.json")
+
+    assert Post.objects.get(slug="broken").title == "A title on two lines"
+    assert Series.objects.get().title == "Getting started"
+
+
 def test_tags_series_and_bylines_move_with_their_posts(site, client):
     native = Post.objects.get(slug="native")
     learning = Tag.objects.create(name="Learning <b>paths</b>", slug="learning-paths")
