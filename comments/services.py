@@ -19,6 +19,7 @@ from comments.markup import render_comment
 from comments.models import Ban, Comment, CommentEdit, ModerationDecision, ModeratorPreference
 from comments.permissions import is_moderator, moderators
 from comments.signals import comments_published
+from ops.limit_keys import client_key, same_client
 from ops.mail import send_later
 
 logger = logging.getLogger("comments")
@@ -33,21 +34,23 @@ class FloodLimitExceeded(Exception):
 
 
 def flood_limit_reached(ip_address: str | None, now: datetime) -> bool:
-    """Whether this address already sent COMMENTS_FLOOD_LIMIT comments within the window.
+    """Whether this visitor already sent COMMENTS_FLOOD_LIMIT comments within the window,
+    counted by `ops.limit_keys.client_key` (an IPv6 visitor by its /64).
 
     Counted in PostgreSQL, so the limit holds across workers and hosts. Call inside a transaction
     that then stores the comment: the advisory lock makes concurrent submissions from one
-    address, on any worker or host, count one after the other.
+    visitor, on any worker or host, count one after the other.
     """
-    if ip_address is None:
+    same = same_client("ip_address", ip_address)
+    if same is None:
         return False
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))",
-            [f"comments.flood:{ip_address}"],
+            [f"comments.flood:{client_key(ip_address)}"],
         )
     window_start = now - timedelta(seconds=settings.COMMENTS_FLOOD_WINDOW_SECONDS)
-    recent = Comment.objects.filter(ip_address=ip_address, created_at__gte=window_start)
+    recent = Comment.objects.filter(same, created_at__gte=window_start)
     return recent.count() >= settings.COMMENTS_FLOOD_LIMIT
 
 

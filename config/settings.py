@@ -358,6 +358,10 @@ NOTIFICATIONS_REQUESTS_PER_IP = int(os.environ.get("NOTIFICATIONS_REQUESTS_PER_I
 NOTIFICATIONS_REQUEST_WINDOW_SECONDS = int(
     os.environ.get("NOTIFICATIONS_REQUEST_WINDOW_SECONDS", 3600)
 )
+# Site-wide: confirmation mails past this in one hour wait for the next hour with room.
+NOTIFICATIONS_CONFIRMATIONS_PER_HOUR = int(
+    os.environ.get("NOTIFICATIONS_CONFIRMATIONS_PER_HOUR", 100)
+)
 # A new post is mailed to the newsletter's subscribers in batches of NEW_POST_MAIL_BATCH, one
 # batch every NEW_POST_MAIL_BATCH_SECONDS (the rate a mail provider allows); failed copies are
 # retried as any mail is (MAIL_RETRY_*, MAIL_MAX_ATTEMPTS).

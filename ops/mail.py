@@ -25,8 +25,10 @@ from ops.text import one_line
 logger = logging.getLogger("ops.mail")
 
 
-def send_later(*, to: str, subject: str, text: str, html: str = "", headers=None) -> OutgoingMail:
-    """Store a message for `to` and have the worker send it."""
+def send_later(
+    *, to: str, subject: str, text: str, html: str = "", headers=None, run_after=None
+) -> OutgoingMail:
+    """Store a message for `to` and have the worker send it (not before `run_after`, if given)."""
     mail = OutgoingMail.objects.create(
         message_id=new_message_id(),
         to=to,
@@ -35,7 +37,7 @@ def send_later(*, to: str, subject: str, text: str, html: str = "", headers=None
         body_html=html,
         headers=headers or {},
     )
-    deliver.enqueue(mail.pk)
+    deliver.using(run_after=run_after).enqueue(mail.pk)
     return mail
 
 

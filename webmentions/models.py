@@ -87,7 +87,7 @@ class Receipt(models.Model):
     webmention = models.ForeignKey(Webmention, on_delete=models.CASCADE, related_name="receipts")
     received_at = models.DateTimeField(default=timezone.now)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
-    source_domain = models.CharField(max_length=255)
+    source_domain = models.CharField(max_length=255)  # registrable: ops.limit_keys.limit_domain
 
     class Meta:
         indexes = [

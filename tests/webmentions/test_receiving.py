@@ -125,6 +125,32 @@ def test_a_flood_from_one_address_is_refused_with_429(client, post, settings):
 
 
 @pytest.mark.django_db
+def test_subdomains_of_one_registrable_domain_share_the_domain_count(client, post, settings):
+    """`a.example.co.uk` and `b.example.co.uk` are one owner's (the Public Suffix List)."""
+    settings.WEBMENTIONS_LIMIT_PER_DOMAIN = 2
+    assert send(client, "https://a.example.co.uk/1", target_of(post)).status_code == 202
+    assert send(client, "https://b.example.co.uk/2", target_of(post)).status_code == 202
+    assert send(client, "https://c.b.example.co.uk/3", target_of(post)).status_code == 429
+    # Blogs on a shared host are their owners' own (github.io is a public suffix).
+    assert send(client, "https://other.example.org/", target_of(post)).status_code == 202
+    assert send(client, "https://ada.github.io/", target_of(post)).status_code == 202
+    assert send(client, "https://grace.github.io/", target_of(post)).status_code == 202
+    assert send(client, "https://alan.github.io/", target_of(post)).status_code == 202
+
+
+@pytest.mark.django_db
+def test_two_ipv6_senders_of_one_64_share_the_address_count(client, post, settings):
+    settings.WEBMENTIONS_LIMIT_PER_ADDRESS = 2
+    for n, ip in enumerate(["2001:db8:5:6::1", "2001:db8:5:6::2", "2001:db8:5:6:1::3"]):
+        answer = client.post(
+            ENDPOINT,
+            {"source": f"https://site{n}.example/", "target": target_of(post)},
+            REMOTE_ADDR=ip,
+        )
+        assert answer.status_code == (202 if n < 2 else 429)
+
+
+@pytest.mark.django_db
 def test_a_reply_is_verified_and_waits_for_the_moderators(
     client, post, other_site, django_capture_on_commit_callbacks
 ):
