@@ -46,6 +46,7 @@ def renamed_env(name: str, old_name: str) -> None:
 
 renamed_env("COMMENTS_SPAM_WORDS", "COMMENTS_HOLD_WORDS")
 renamed_env("FORM_TOKEN_MAX_AGE_SECONDS", "COMMENTS_TOKEN_MAX_AGE_SECONDS")
+renamed_env("FETCH_ALLOWED_TEST_ADDRESSES", "WEBMENTIONS_ALLOWED_TEST_ADDRESSES")
 
 
 PRODUCTION = os.environ.get("DJANGO_ENV", "development") == "production"
@@ -299,11 +300,11 @@ COMMENTS_FLOOD_WINDOW_SECONDS = int(os.environ.get("COMMENTS_FLOOD_WINDOW_SECOND
 WEBMENTIONS_LIMIT_PER_ADDRESS = int(os.environ.get("WEBMENTIONS_LIMIT_PER_ADDRESS", 30))
 WEBMENTIONS_LIMIT_PER_DOMAIN = int(os.environ.get("WEBMENTIONS_LIMIT_PER_DOMAIN", 10))
 WEBMENTIONS_WINDOW_SECONDS = int(os.environ.get("WEBMENTIONS_WINDOW_SECONDS", 600))
-# "address:port" pairs the webmention fetcher may reach although they are not public: only the
-# tests' own loopback server (webmentions/fetch.py). Empty in production.
-WEBMENTIONS_ALLOWED_TEST_ADDRESSES = [
-    pair for pair in os.environ.get("WEBMENTIONS_ALLOWED_TEST_ADDRESSES", "").split(",") if pair
-]
+# Fetching other sites' pages (ops/fetch.py): the deadline of one whole fetch, redirects
+# included; and "address:port" pairs it may reach although they are not public: only the
+# tests' own loopback servers. Empty in production.
+FETCH_TIMEOUT_SECONDS = float(os.environ.get("FETCH_TIMEOUT_SECONDS", 10))
+FETCH_ALLOWED_TEST_ADDRESSES = env_list("FETCH_ALLOWED_TEST_ADDRESSES", "")
 # Sending: attempts per link before giving up, the first retry's delay (doubling each time).
 WEBMENTIONS_SEND_ATTEMPTS = int(os.environ.get("WEBMENTIONS_SEND_ATTEMPTS", 5))
 WEBMENTIONS_RETRY_BASE_SECONDS = float(os.environ.get("WEBMENTIONS_RETRY_BASE_SECONDS", 300))

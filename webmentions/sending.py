@@ -20,7 +20,7 @@ from django.db.models.signals import post_save
 from django.utils import timezone
 
 from blog.models import Post
-from webmentions.fetch import FetchRefused, fetch
+from ops.fetch import FetchRefused, fetch
 from webmentions.models import SentWebmention
 
 logger = logging.getLogger("webmentions")
@@ -75,7 +75,7 @@ def send_for_post(post_id: int) -> None:
 
 def discover(target: str) -> tuple[str | None, int]:
     """The target's webmention endpoint (absolute), or None; and the status it answered."""
-    page = fetch(target)
+    page = fetch(target, agent="webmentions")
     for value in page.headers.get_all("Link") or []:
         for url, params in LINK_HEADER.findall(value):
             rel = re.search(r'rel\s*=\s*"?([^";]*)"?', params, re.IGNORECASE)
@@ -115,7 +115,9 @@ def send_one(sent_id: int) -> None:
                 sent.save()
                 return
             sent.endpoint = endpoint[:2000]
-            answer = fetch(endpoint, form={"source": source, "target": sent.target})
+            answer = fetch(
+                endpoint, form={"source": source, "target": sent.target}, agent="webmentions"
+            )
             sent.response_code = answer.status
             if not 200 <= answer.status < 300:
                 raise FetchRefused(f"the endpoint answered {answer.status}")

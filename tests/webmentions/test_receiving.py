@@ -13,7 +13,6 @@ from tests.support.factories import PostFactory
 from tests.support.inert_html import active_content
 from tests.support.pages import Page
 from webmentions import receiving
-from webmentions.fetch import MAX_BYTES, FetchRefused, fetch
 from webmentions.models import Receipt, Webmention
 
 ENDPOINT = "/webmention/"
@@ -256,32 +255,3 @@ def test_an_approved_reply_renders_the_hostile_corpus_inert(
     assert start != -1, "the approved reply is shown"
     section = html[start : html.find("</section>", start)]
     assert active_content(section) == []
-
-
-def test_fetching_refuses_a_redirect_to_another_loopback_address(other_site):
-    """Only the test server's own address and port are allowed: a redirect elsewhere on
-    127.0.0.1 is refused as any private address is."""
-    other_site.pages["/jump"] = Page("", 302, {"Location": "http://127.0.0.1:9/admin/"})
-    with pytest.raises(FetchRefused, match="not a public address"):
-        fetch(other_site.url("/jump"))
-
-
-def test_fetching_refuses_loopback_when_not_allowed(other_site, settings):
-    settings.WEBMENTIONS_ALLOWED_TEST_ADDRESSES = []
-    other_site.pages["/reply"] = Page("hello")
-    with pytest.raises(FetchRefused, match="not a public address"):
-        fetch(other_site.url("/reply"))
-    assert other_site.received == []
-
-
-def test_fetching_cuts_off_a_page_over_one_megabyte(other_site):
-    other_site.pages["/huge"] = Page(b"x" * (5 * MAX_BYTES))
-    with pytest.raises(FetchRefused, match="cut off"):
-        fetch(other_site.url("/huge"))
-
-
-def test_fetching_follows_at_most_five_redirects(other_site):
-    for n in range(7):
-        other_site.pages[f"/r{n}"] = Page("", 302, {"Location": f"/r{n + 1}"})
-    with pytest.raises(FetchRefused, match="more than 5 redirects"):
-        fetch(other_site.url("/r0"))
