@@ -106,6 +106,52 @@ def test_a_webmention_is_accepted_with_202_and_a_status_page(
 
 
 @pytest.mark.django_db
+def test_status_pages_cannot_be_found_by_counting(client, post):
+    """The status page's address is random: the ids of the mentions received, counted one by
+    one, open nothing (they listed every source ever received)."""
+    first = send(client, "https://alice.example/reply", target_of(post))
+    second = send(client, "https://bob.example/reply", target_of(post))
+    alice, bob = Webmention.objects.order_by("pk")
+    for mention, response in ((alice, first), (bob, second)):
+        assert response.headers["Location"].endswith(f"/webmention/{mention.status_token}/")
+        assert client.get(f"/webmention/{mention.pk}/").status_code == 404
+    assertContains(client.get(first.headers["Location"]), "alice.example")
+    assertNotContains(client.get(first.headers["Location"]), "bob.example")
+    assert client.get("/webmention/00000000-0000-4000-8000-000000000000/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_status_page_names_the_post_only_while_it_is_public(client):
+    post = PostFactory(title="Secret plans for next year")
+    response = send(client, "https://alice.example/reply", target_of(post))
+    assertContains(client.get(response.headers["Location"]), "Secret plans for next year")
+    post.status = "draft"
+    post.save()
+    status = client.get(response.headers["Location"])
+    assertNotContains(status, "Secret plans")
+    assertNotContains(status, post.get_absolute_url())
+    assertContains(status, "a post that is not public now")
+
+
+@pytest.mark.django_db
+def test_a_mention_stored_without_a_status_token_gets_a_random_one(post):
+    """As rows of the release before, and rows its code inserts during a rolling deploy."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        for n in range(2):
+            cursor.execute(
+                "INSERT INTO webmentions_webmention (source, target, post_id, kind, author_name,"
+                " author_url, author_photo, content, status, status_reason, verification,"
+                " verification_note, received_at) VALUES (%s, '', %s, 'mention', '', '', '', '',"
+                " 'pending', '', 'queued', '', now())",
+                [f"https://site{n}.example/", post.pk],
+            )
+    tokens = set(Webmention.objects.values_list("status_token", flat=True))
+    assert len(tokens) == 2 and None not in tokens
+
+
+@pytest.mark.django_db
 def test_a_flood_from_one_source_domain_is_refused_with_429(client, post, settings):
     settings.WEBMENTIONS_LIMIT_PER_DOMAIN = 2
     for n in range(2):
