@@ -343,9 +343,16 @@ if not SITE_URL:
     SITE_URL = f"http://{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
 
 # Mail leaves through the task queue (ops/mail.py), a PostgreSQL table that `manage.py db_worker`
-# works through (make run starts it beside gunicorn). A failed send is retried after
+# works through (make run starts it beside gunicorn). Tasks that fetch strangers' pages
+# (webmentions) go to the queue "remote", worked by a second `db_worker --queue-name remote`, so
+# that no mail ever waits behind the network. Every task has a hard time limit by queue
+# (ops/task_limits.py). A failed send is retried after
 # MAIL_RETRY_BASE_SECONDS, doubling up to MAIL_RETRY_MAX_SECONDS, MAIL_MAX_ATTEMPTS in all.
-TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "remote"]}}
+TASK_TIME_LIMITS = {
+    "default": float(os.environ.get("TASK_TIME_LIMIT_SECONDS", 15 * 60)),
+    "remote": float(os.environ.get("REMOTE_TASK_TIME_LIMIT_SECONDS", 60)),
+}
 MAIL_RETRY_BASE_SECONDS = float(os.environ.get("MAIL_RETRY_BASE_SECONDS", 30))
 MAIL_RETRY_MAX_SECONDS = float(os.environ.get("MAIL_RETRY_MAX_SECONDS", 3600))
 MAIL_MAX_ATTEMPTS = int(os.environ.get("MAIL_MAX_ATTEMPTS", 12))
