@@ -1,7 +1,7 @@
 """What happens to a webmention we receive: accepted (or refused) at once, verified by the worker.
 
 `accept` runs in the request: it checks the two URLs and the limits, records the request and
-queues `tasks.verify`. The worker fetches the source (webmentions.fetch), checks that it still
+queues `tasks.verify`. The worker fetches the source (ops.fetch), checks that it still
 links to the target, reads its microformats2 (mf2py) and stores what it says as plain text, then
 judges it as a comment is judged (comments.services.judge: bans, then the anti-spam rules). A
 source that is gone (410, 404) or no longer links takes its mention down.
@@ -24,9 +24,9 @@ from comments import services as comment_services
 from comments import spam_rules
 from comments.models import Comment
 from comments.permissions import moderators
+from ops.fetch import FetchRefused, fetch
 from ops.limit_keys import client_key, limit_domain, same_client
 from ops.mail import send_later
-from webmentions.fetch import FetchRefused, fetch
 from webmentions.models import Receipt, Webmention
 
 MAX_AUTHOR_NAME = Webmention._meta.get_field("author_name").max_length
@@ -217,7 +217,7 @@ def verify(mention_id: int, ip_address: str | None) -> None:
     if mention is None:
         return
     try:
-        page = fetch(mention.source)
+        page = fetch(mention.source, agent="webmentions")
     except FetchRefused as error:
         fail(mention, f"the source could not be fetched: {error}")
         return

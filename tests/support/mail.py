@@ -122,9 +122,30 @@ def subscribed(email_address: str, post, thread=None):
 class TaskWorker:
     """`manage.py db_worker` on the test database."""
 
+    running: list["TaskWorker"] = []  # every worker started and not yet stopped
+
     def __init__(self, process: subprocess.Popen, log: Path):
         self.process = process
         self.log = log
+
+    def wait_until_started(self, seconds: float = 60) -> None:
+        started = lambda: "Starting worker" in self.log.read_text()  # noqa: E731
+        until(started, f"the worker to start (log: {self.log})", seconds)
+
+    @classmethod
+    @contextmanager
+    def others_paused(cls):
+        """Every worker already running (the session's) idle and stopped (SIGSTOP) meanwhile,
+        so that a test's own workers alone take its tasks."""
+        paused = list(cls.running)
+        for worker in paused:
+            worker.drain()
+            worker.process.send_signal(signal.SIGSTOP)
+        try:
+            yield
+        finally:
+            for worker in paused:
+                worker.process.send_signal(signal.SIGCONT)
 
     def drain(self, seconds: float = 30) -> None:
         """Wait until no task is waiting to run now or running, so that nothing holds a
@@ -139,8 +160,9 @@ class TaskWorker:
 
 
 @contextmanager
-def task_worker(env: dict[str, str]):
-    """Start the worker with `env` added to this process's environment; stop it at the end."""
+def task_worker(env: dict[str, str], queues: str = "default,remote"):
+    """Start the worker of `queues` (both, as one worker, unless a test separates them) with
+    `env` added to this process's environment; stop it at the end."""
     with tempfile.NamedTemporaryFile(prefix="worker-", suffix=".log", delete=False) as file:
         log = Path(file.name)
     print(f"the task worker logs to {log}")
@@ -158,6 +180,8 @@ def task_worker(env: dict[str, str]):
                 sys.executable,
                 "manage.py",
                 "db_worker",
+                "--queue-name",
+                queues,
                 "--interval",
                 "0.05",
                 "--no-startup-delay",
@@ -167,9 +191,12 @@ def task_worker(env: dict[str, str]):
             stdout=output,
             stderr=output,
         )
+    worker = TaskWorker(process, log)
+    TaskWorker.running.append(worker)
     try:
-        yield TaskWorker(process, log)
+        yield worker
     finally:
+        TaskWorker.running.remove(worker)
         process.terminate()
         process.wait(timeout=30)
 
