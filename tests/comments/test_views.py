@@ -203,7 +203,7 @@ def test_once_approved_the_comment_shows_like_any_other(client, send_comment, po
     send_comment(body="Worth approving")
     Comment.objects.update(status=Comment.Status.APPROVED)
     page = client.get(post.get_absolute_url())
-    assertContains(page, "Worth approving", count=1)
+    assertContains(page, "<p>Worth approving</p>", count=1)  # besides its writer's own list
     assertNotContains(page, "Awaiting moderation")
 
 
