@@ -18,6 +18,7 @@ from comments.services import TooLateToUndo, moderate, undo
 from notifications.models import Address, MailRequest, Subscription
 from notifications.tasks import mail_data_link
 from ops.models import OutgoingMail
+from tests.support.accessible import links_in
 from tests.support.factories import CommentFactory, PostFactory, StaffFactory
 
 ORIGINAL = "Gradient descent needs a learning rate that is small enough."
@@ -287,3 +288,40 @@ def test_deleting_a_comment_with_only_a_pending_reply_keeps_the_reply(client, pu
     assert Comment.objects.filter(pk=reply.pk).exists()
     published.refresh_from_db()
     assert published.deleted_at is not None
+
+
+def own_comments_list(page) -> str:
+    """The writer's "Your published comments here" list on a post page."""
+    html = page.content.decode()
+    start = html.index('<section class="own-comments"')
+    return html[start : html.index("</section>", start)]
+
+
+def test_each_of_the_writers_published_comments_is_told_apart_by_its_text(
+    client, send_comment, post
+):
+    """Two comments of the same minute: each entry of the writer's own list shows the start of
+    its text, and its links say, to a screen reader too, which comment they open, edit or
+    delete (not "Edit, Delete, Edit, Delete")."""
+    long = "Second thought:   momentum\nmatters more than the learning rate, " + "really " * 20
+    for body in ["First thought: use a smaller learning rate.", long]:
+        send_comment(body=body)
+    moderate(Comment.objects.all(), "approved", StaffFactory())
+    first, second = Comment.objects.order_by("pk")
+    excerpt = "Second thought: momentum matters more than the learning rat…"
+    assert (first.excerpt, second.excerpt) == (first.body, excerpt)
+
+    mine = own_comments_list(client.get(post.get_absolute_url()))
+    for comment in (first, second):
+        assert f'<q class="own-comment-excerpt" dir="auto">{comment.excerpt}</q>' in mine
+    names = [link.name for link in links_in(mine)]
+    assert names == [
+        name
+        for comment in (first, second)
+        for name in (
+            f"Your comment of {comment.created_at:%B} {comment.created_at.day}, "
+            f"{comment.created_at:%H:%M}: {comment.excerpt}",
+            f"Edit your comment “{comment.excerpt}”",
+            f"Delete your comment “{comment.excerpt}”",
+        )
+    ]
