@@ -68,6 +68,41 @@ def test_small_edits_cannot_add_up(client, published):
     assert published.status == "pending"  # judged against the approved text, not the last
 
 
+@pytest.fixture
+def long_published(send_comment, client):
+    """The longest comment, in a two-letter alphabet (where difflib took seconds), approved."""
+    send_comment(body="ab" * 2500)
+    comment = Comment.objects.get()
+    moderate(Comment.objects.filter(pk=comment.pk), "approved", StaffFactory())
+    comment.refresh_from_db()
+    return comment
+
+
+def test_a_small_edit_of_a_long_two_letter_comment_keeps_it_published(client, long_published):
+    edit(client, long_published, "ba" * 2500)  # the first letter moved to the end: 2 changes
+    long_published.refresh_from_db()
+    assert (long_published.status, long_published.body) == ("approved", "ba" * 2500)
+
+
+def test_an_edit_of_21_characters_goes_back_to_the_queue_saying_so(client, long_published):
+    edit(client, long_published, "b" * 21 + long_published.body[21:])  # 11 letters differ...
+    long_published.refresh_from_db()
+    assert long_published.status == "approved"
+    edit(client, long_published, "b" * 42 + long_published.body[42:])  # ...21 letters differ
+    long_published.refresh_from_db()
+    assert long_published.status == "pending"
+    assert long_published.status_reason == "edited: more than 20 characters changed since approval"
+
+
+def test_a_small_edit_adding_a_link_goes_back_to_the_queue_saying_so(client, published):
+    edit(client, published, ORIGINAL + " https://x.example")
+    published.refresh_from_db()
+    assert published.status == "pending"
+    assert published.status_reason == (
+        "edited: 18 characters changed since approval, and a new link"
+    )
+
+
 def test_an_edit_may_add_no_link(client, published):
     edit(client, published, ORIGINAL + " https://example.com")
     published.refresh_from_db()

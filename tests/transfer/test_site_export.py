@@ -93,6 +93,7 @@ def test_export_then_import_into_a_fresh_site_gives_the_same_pages(site, client)
     assert OldPath.objects.count() == old_paths
     assert pages(client) == before
     assert (site / "media" / "uploads" / "dot.png").read_bytes() == PNG
+    assert 'width="1" height="1"' in Post.objects.get(slug="native").body_html  # its size read
     # Ids are kept and the sequences moved past them.
     last_post, last_comment = Post.objects.latest("pk").pk, Comment.objects.latest("pk").pk
     assert PostFactory().pk > last_post
@@ -136,6 +137,22 @@ def test_import_site_refuses_what_is_not_an_export(db, tmp_path):
     (tmp_path / "broken.json").write_text("{")
     with pytest.raises(CommandError, match="not a readable JSON document"):
         run("import_site", tmp_path / "broken.json")
+
+
+def test_an_import_that_fails_after_copying_the_uploads_leaves_none_of_them_served(site):
+    """The files wait aside until the import commits: a failure serves nothing of it."""
+    run("export_site", "--output", site / "out" / "site.json")
+    document = json.loads((site / "out" / "site.json").read_text())
+    del document["comments"][-1]["name"]  # read after the posts, long after the files
+    (site / "out" / "site.json").write_text(json.dumps(document))
+    empty_the_site(site / "media")
+
+    with pytest.raises(CommandError, match="nothing was imported"):
+        run("import_site", site / "out" / "site.json")
+
+    assert [path for path in (site / "media").rglob("*") if path.is_file()] == []
+    assert Post.objects.count() == 1  # the guide, still
+    assert not Post.objects.filter(slug="native").exists()
 
 
 def test_subscribers_to_new_posts_move_with_their_confirmed_state(site):

@@ -2,7 +2,7 @@ import json
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError
 
 from transfer import site_export
 
@@ -22,8 +22,7 @@ class Command(BaseCommand):
         except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
             raise CommandError(f"{file}: not a readable JSON document ({error})") from None
         try:
-            with transaction.atomic():
-                counts = site_export.import_site(document, file.parent)
+            counts = site_export.import_site(document, file.parent)  # its own transaction
         except (site_export.SiteFileError, DatabaseError) as error:
             raise CommandError(f"{file}: {error}; nothing was imported") from None
         except (KeyError, TypeError, ValueError) as error:
