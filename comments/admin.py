@@ -17,6 +17,7 @@ from blog.models import Post
 from comments import decision_links, services, spam_rules
 from comments.models import Ban, Comment, ModerationDecision, ModeratorPreference
 from comments.permissions import is_moderator
+from ops.addresses import same_identity
 
 # The decisions a row's buttons and a comment's page offer: the POSTed value, its status, verb.
 VERBS = {"approve": "approved", "spam": "marked as spam", "reject": "rejected"}
@@ -219,7 +220,7 @@ class CommentAdmin(admin.ModelAdmin):
         if obj is not None:
             same_writer = Q(pk__in=[])  # an erased comment has neither
             if obj.email:
-                same_writer |= Q(email__iexact=obj.email)
+                same_writer |= same_identity(obj.email)
             if obj.ip_address:
                 same_writer |= Q(ip_address=obj.ip_address)
             context["decisions"] = obj.decisions.select_related("moderator", "undone_by")

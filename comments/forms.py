@@ -17,6 +17,7 @@ from django.utils.timesince import timesince
 from comments.models import MAX_COMMENT_ID, Comment
 from comments.spam_rules import Submission
 from ops import form_tokens
+from ops.addresses import validate_identity
 
 # The name the honeypot field had in the previous release: a page rendered by it may still be
 # sent for as long as its token lives (FORM_TOKEN_MAX_AGE_SECONDS). Drop it in the next release.
@@ -97,6 +98,10 @@ class CommentForm(forms.ModelForm):
         if user is not None and user.is_authenticated:
             self.fields["name"].initial = user.get_full_name() or user.get_username()
             self.fields["email"].initial = user.email
+
+    def clean_email(self):
+        validate_identity(self.cleaned_data["email"])
+        return self.cleaned_data["email"]
 
     def clean_honeypot(self):
         return self.cleaned_data["honeypot"] or self.data.get(PREVIOUS_HONEYPOT_NAME, "")

@@ -19,6 +19,7 @@ from comments.markup import render_comment
 from comments.models import Ban, Comment, CommentEdit, ModerationDecision, ModeratorPreference
 from comments.permissions import is_moderator, moderators
 from comments.signals import comments_published
+from ops.addresses import same_identity
 from ops.limit_keys import client_key, same_client
 from ops.mail import send_later
 
@@ -135,7 +136,7 @@ def is_trusted(email: str) -> bool:
     Only worth asking once the writer has proven the address is theirs: anyone can type it."""
     return (
         settings.COMMENTS_TRUST_PROVEN_WRITERS
-        and Comment.objects.approved().filter(email__iexact=email.strip()).exists()
+        and Comment.objects.approved().filter(same_identity(email)).exists()
     )
 
 
@@ -169,9 +170,14 @@ def notify_moderators(comment: Comment) -> None:
     subject = f"Comment awaiting moderation on “{comment.post.title}”"
     digest_readers = ModeratorPreference.objects.filter(daily_digest=True).values("user")
     for moderator in moderators().exclude(email="").exclude(pk__in=digest_readers):
-        send_later(to=moderator.email, subject=subject, text=pending_mail(comment, moderator))
+        send_later(
+            to=moderator.email,
+            subject=subject,
+            text=pending_mail(comment, moderator),
+            about=comment.email,
+        )
     for address in settings.MODERATOR_EMAILS:
-        send_later(to=address, subject=subject, text=pending_mail(comment))
+        send_later(to=address, subject=subject, text=pending_mail(comment), about=comment.email)
 
 
 def mail_digest(moderator, pending: list[Comment]) -> int:

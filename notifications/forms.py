@@ -2,6 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from ops import form_tokens
+from ops.addresses import validate_identity
 
 
 def token_scope(post) -> str:
@@ -26,6 +27,10 @@ class AddressForm(forms.Form):
 
     def scope(self) -> str:
         raise NotImplementedError
+
+    def clean_email(self):
+        validate_identity(self.cleaned_data["email"])
+        return self.cleaned_data["email"]
 
     def clean(self):
         try:

@@ -7,17 +7,32 @@ from django.utils import timezone
 
 from blog.models import Post
 from comments.models import Comment
+from ops.addresses import identity, same_identity
 
 
-def normalise(email: str) -> str:
-    """One address, however it was typed: mailboxes are case-insensitive in practice."""
-    return email.strip().lower()
+class AddressQuerySet(models.QuerySet):
+    def of(self, email: str):
+        """The address with this one's identity (ops.addresses), however it was typed."""
+        return self.filter(same_identity(email))
+
+    def get_or_create_for(self, email: str) -> "Address | None":
+        """The address with this one's identity, created if new; None if it has no identity.
+        A new one is stored as its identity: where its mail goes (Django encodes the domain
+        so to send)."""
+        address = identity(email)
+        if address is None:
+            return None
+        return self.get_or_create(identity=address, defaults={"email": address})[0]
 
 
 class Address(models.Model):
     """An address that asked for mail. It receives nothing but its confirmation until confirmed."""
 
     email = models.EmailField(unique=True)
+    # Its identity (ops.addresses), by which it is found; filled in by save(). Unique and not
+    # null from the next release; null meanwhile in rows not filled in, and where the address
+    # has none (matching nothing).
+    identity = models.TextField(null=True, blank=True, editable=False, db_index=True)  # noqa: DJ001
     created_at = models.DateTimeField(auto_now_add=True)
     # When the confirmation link now in force was first mailed (its links are signed with it).
     confirmation_sent_at = models.DateTimeField(null=True, blank=True)
@@ -27,11 +42,19 @@ class Address(models.Model):
     # When a "publish my comment" link was last mailed to it: at most once a day.
     publish_offered_at = models.DateTimeField(null=True, blank=True)
 
+    objects = AddressQuerySet.as_manager()
+
     class Meta:
         verbose_name_plural = "addresses"
 
     def __str__(self):
         return self.email
+
+    def save(self, *args, **kwargs):
+        self.identity = identity(self.email)
+        if "update_fields" in kwargs and "email" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "identity"}
+        super().save(*args, **kwargs)
 
 
 class SubscriptionQuerySet(models.QuerySet):
@@ -98,10 +121,16 @@ class DataLink(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     email = models.EmailField()
+    # The address's identity (ops.addresses): erasing the address ends its links by it.
+    identity = models.TextField(null=True, blank=True, editable=False, db_index=True)  # noqa: DJ001
     created_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self):
         return f"data link of {self.created_at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs):
+        self.identity = identity(self.email)
+        super().save(*args, **kwargs)
 
 
 class NewPostSubscription(models.Model):

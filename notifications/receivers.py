@@ -6,7 +6,7 @@ import logging
 from comments.models import Comment
 from notifications import newsletter, services, tasks
 from notifications.confirmed_browser import CONFIRMED_ADDRESSES
-from notifications.models import Address, normalise
+from notifications.models import Address
 from ops.client_ip import client_ip
 
 logger = logging.getLogger("notifications")
@@ -41,9 +41,7 @@ def vouch_for_writer(sender, email, request, **kwargs) -> bool:
     confirmed here)."""
     marks = CONFIRMED_ADDRESSES.ids(request)
     return bool(marks) and (
-        Address.objects.filter(email=normalise(email), pk__in=marks)
-        .exclude(confirmed_at=None)
-        .exists()
+        Address.objects.of(email).filter(pk__in=marks).exclude(confirmed_at=None).exists()
     )
 
 

@@ -17,7 +17,8 @@ from django_tasks_db.models import DBTaskResult
 from comments.models import Ban, Comment
 from comments.services import delete_comment
 from notifications import tasks
-from notifications.models import Address, DataLink, MailRequest, normalise
+from notifications.models import Address, DataLink, MailRequest
+from ops.addresses import identity
 from ops.limit_keys import client_key, limit_address, same_client
 from ops.models import OutgoingMail
 from ops.one_way import digest
@@ -67,7 +68,11 @@ def request_mail(*, email: str, post, thread=None, ip_address: str | None, marks
     with transaction.atomic():
         count_request(email, ip_address)
         tasks.subscribe.enqueue(
-            email=email, post_id=post.pk, thread_id=thread and thread.pk, marks=marks
+            email=email,
+            post_id=post.pk,
+            thread_id=thread and thread.pk,
+            marks=marks,
+            identity=identity(email),
         )
 
 
@@ -75,32 +80,57 @@ def request_new_posts(*, email: str, ip_address: str | None, marks: list[int]) -
     """Ask for mail of every new post at `email` (limited as any request for mail)."""
     with transaction.atomic():
         count_request(email, ip_address)
-        tasks.subscribe_to_new_posts.enqueue(email=email, marks=marks)
+        tasks.subscribe_to_new_posts.enqueue(email=email, marks=marks, identity=identity(email))
 
 
 def request_data_link(email: str, ip_address: str | None) -> None:
     """Mail `email` a link to its comments and data (limited as any request for mail)."""
     with transaction.atomic():
         count_request(email, ip_address)
-        tasks.mail_data_link.enqueue(email)
+        tasks.mail_data_link.enqueue(email=email, identity=identity(email))
 
 
 def forget(email: str) -> int:
-    """Erase what the site holds about `email`: each comment is deleted as its writer would
-    (a placeholder where approved replies stand, its name, address, IP and user agent erased),
-    its subscriptions and confirmation go, and a ban on it keeps only a one-way digest. Rate
-    limit counts hold digests already. Returns how many comments it had."""
+    """Erase what the site holds about `email`, found by its identity (ops.addresses), exactly:
+    each comment is deleted as its writer would (a placeholder where approved replies stand,
+    its name, address, IP and user agent erased), its subscriptions and confirmation go, and a
+    ban on it keeps only a one-way digest. Rate limit counts hold digests already. Returns how
+    many comments it had."""
+    address = identity(email)
+    if address is None:
+        return 0  # no identity: nothing was kept under it (its link could not be mailed)
     with transaction.atomic():
-        comments = list(Comment.objects.filter(email__iexact=email))
+        comments = list(Comment.objects.filter(identity=address))
         for comment in comments:
             delete_comment(comment)
-        Address.objects.filter(email=normalise(email)).delete()
-        DataLink.objects.filter(email__iexact=email).delete()
-        Ban.objects.filter(kind=Ban.Kind.EMAIL, value=normalise(email)).update(
-            value=Ban.digest_value(email)
-        )
-        # Mail to it or about it, and the queue's record of tasks that named it.
-        OutgoingMail.objects.filter(Q(to__iexact=email) | Q(body_text__icontains=email)).delete()
-        DBTaskResult.objects.filter(args_kwargs__icontains=email).delete()
+        Address.objects.filter(identity=address).delete()
+        DataLink.objects.filter(identity=address).delete()
+        bans = Ban.objects.filter(kind=Ban.Kind.EMAIL)
+        if bans.filter(value=Ban.digest_value(email)).exists():
+            bans.filter(value=address).delete()
+        else:
+            bans.filter(value=address).update(value=Ban.digest_value(email))
+        # Mail to it or about it, and the queue's record of tasks about it.
+        OutgoingMail.objects.filter(about_identity=address).delete()
+        DBTaskResult.objects.filter(
+            Q(args_kwargs__kwargs__identity=address) | Q(pk__in=previous_tasks_about(address))
+        ).delete()
         MailRequest.objects.filter(address_digest=requests_key(email)).update(ip_address=None)
     return len(comments)
+
+
+def previous_tasks_about(address: str) -> list:
+    """Tasks about an address queued by the previous release, which passed no identity: their
+    address (`email`, or the first argument) compared by identity. Drop it next release."""
+    queued = DBTaskResult.objects.filter(
+        task_path__in=[
+            f"{tasks.__name__}.{name}"
+            for name in ("subscribe", "subscribe_to_new_posts", "mail_data_link")
+        ]
+    ).exclude(args_kwargs__kwargs__has_key="identity")
+    found = []
+    for pk, call in queued.values_list("pk", "args_kwargs"):
+        email = call.get("kwargs", {}).get("email") or next(iter(call.get("args", [])), "")
+        if isinstance(email, str) and identity(email) == address:
+            found.append(pk)
+    return found

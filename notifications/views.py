@@ -22,7 +22,8 @@ from comments.services import publish_for_trusted_writer
 from notifications import links, services, tasks
 from notifications.confirmed_browser import CONFIRMED_ADDRESSES
 from notifications.forms import DataRequestForm, FollowForm, SubscribeForm
-from notifications.models import Address, NewPostSubscription, Subscription, normalise
+from notifications.models import Address, NewPostSubscription, Subscription
+from ops.addresses import same_identity
 from ops.client_ip import client_ip
 
 FOLLOW_ANSWER = (
@@ -329,7 +330,7 @@ class DataPageView(View):
         if link is None:
             return page(request, title="Link not valid", text=DATA_LINK_GONE, status=400)
         email = link.email
-        comments = Comment.objects.filter(email__iexact=email).select_related("post")
+        comments = Comment.objects.filter(same_identity(email)).select_related("post")
         return render(
             request, "notifications/your_data_page.html", {"email": email, "comments": comments}
         )
@@ -364,7 +365,7 @@ DATA_LINK_GONE = (
 def export(email: str) -> dict:
     """Everything the site holds about an address's comments, as JSON."""
     comments = (
-        Comment.objects.filter(email__iexact=email)
+        Comment.objects.filter(same_identity(email))
         .select_related("post")
         .prefetch_related("edits")
         .order_by("pk")
@@ -395,12 +396,14 @@ def export(email: str) -> dict:
         "subscriptions": [
             *(
                 NEW_POSTS
-                for _ in NewPostSubscription.objects.filter(address__email=normalise(email))
+                for _ in NewPostSubscription.objects.filter(
+                    same_identity(email, "address__identity")
+                )
             ),
             *(
                 describe(subscription)
                 for subscription in Subscription.objects.filter(
-                    address__email=normalise(email)
+                    same_identity(email, "address__identity")
                 ).select_related("post")
             ),
         ],

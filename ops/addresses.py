@@ -15,6 +15,8 @@ domain (`xn--gmal-nza.com`) from `victim@gmail.com`, and must stay one.
 Rate limits count by a looser key built on this one: `ops.limit_keys.limit_address()`.
 """
 
+from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils.encoding import punycode
 
 NO_IDENTITY_MESSAGE = (
@@ -35,3 +37,20 @@ def identity(email: str) -> str | None:
     if not ascii_domain or not ascii_domain.isascii():
         return None
     return f"{local.lower()}@{ascii_domain}"
+
+
+IDENTITY_MAX_LENGTH = 254  # what an EmailField holds: an identity is stored in one
+
+
+def validate_identity(email: str) -> None:
+    """A form field's validator: refuse an address that has no identity (NO_IDENTITY_MESSAGE),
+    or whose identity, its domain encoded, is longer than any stored address."""
+    address = identity(email)
+    if address is None or len(address) > IDENTITY_MAX_LENGTH:
+        raise ValidationError(NO_IDENTITY_MESSAGE, code="no_identity")
+
+
+def same_identity(email: str, field: str = "identity") -> Q:
+    """Rows whose stored identity (`field`) is this address's; none when it has no identity."""
+    address = identity(email)
+    return Q(**{field: address}) if address is not None else Q(pk__in=[])

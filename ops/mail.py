@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
+from ops.addresses import identity
 from ops.models import OutgoingMail
 from ops.text import one_line
 
@@ -26,12 +27,22 @@ logger = logging.getLogger("ops.mail")
 
 
 def send_later(
-    *, to: str, subject: str, text: str, html: str = "", headers=None, run_after=None
+    *,
+    to: str,
+    subject: str,
+    text: str,
+    html: str = "",
+    headers=None,
+    about: str | None = None,
+    run_after=None,
 ) -> OutgoingMail:
-    """Store a message for `to` and have the worker send it (not before `run_after`, if given)."""
+    """Store a message for `to` and have the worker send it (not before `run_after`, if given).
+    `about`: the address it is about when not its recipient's (a writer's, in a moderator's
+    mail), found by its identity when that address is erased."""
     mail = OutgoingMail.objects.create(
         message_id=new_message_id(),
         to=to,
+        about_identity=identity(about or to),
         subject=subject,
         body_text=text,
         body_html=html,

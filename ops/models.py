@@ -12,6 +12,11 @@ class OutgoingMail(models.Model):
 
     message_id = models.CharField(max_length=200, unique=True)
     to = models.EmailField()
+    # The identity (ops.addresses) of the address the mail is about: its recipient's, or the
+    # writer's for a moderator's mail about one comment. Erasing an address deletes its mail by
+    # this, exactly. Null in rows of the previous release not yet filled in, and for an
+    # address with no identity.
+    about_identity = models.TextField(null=True, blank=True, editable=False, db_index=True)  # noqa: DJ001
     subject = models.CharField(max_length=300)
     body_text = models.TextField()
     body_html = models.TextField(blank=True)

@@ -5,7 +5,21 @@ import hashlib
 
 from django.conf import settings
 
+from ops.addresses import identity
+
+
+def _digest(text: str) -> str:
+    return hashlib.blake2b(f"{settings.SECRET_KEY}:{text}".encode(), digest_size=16).hexdigest()
+
 
 def digest(email: str) -> str:
-    data = f"{settings.SECRET_KEY}:{email.strip().lower()}".encode()
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
+    """The digest of the address's identity (ops.addresses); an address with none is digested
+    as typed, so that it matches only itself."""
+    return _digest(identity(email) or email.strip())
+
+
+def legacy_digest(email: str) -> str:
+    """The previous release's digest, of the address lowercased as typed: bans kept as a digest
+    of an erased address cannot be recomputed. Read by Ban.matching; drop it in the next
+    release."""
+    return _digest(email.strip().lower())

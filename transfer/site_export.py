@@ -25,7 +25,7 @@ from blog.management.commands.loadposts import parse_post_file
 from blog.markdown import rendered_fields
 from blog.models import Post, Series, Tag
 from comments.models import Comment
-from notifications.models import Address, NewPostSubscription, normalise
+from notifications.models import Address, NewPostSubscription
 from ops.text import one_line
 from transfer.models import Imported, OldPath
 
@@ -319,7 +319,9 @@ def _write_site(document: dict, media_source: Path, staging: Path) -> dict:
     )
     for entry in document.get("subscribers", []):
         confirmed_at = entry["confirmed_at"] and parse_datetime(entry["confirmed_at"])
-        address, _ = Address.objects.get_or_create(email=normalise(entry["email"]))
+        address = Address.objects.get_or_create_for(entry["email"])
+        if address is None:
+            continue  # no identity (ops.addresses): the site keeps no such address
         if confirmed_at and address.confirmed_at is None:
             address.confirmed_at = confirmed_at
             address.save(update_fields=["confirmed_at"])

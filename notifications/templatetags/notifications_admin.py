@@ -2,7 +2,7 @@ from django import template
 from django.db.models import Count, Q
 from django.utils.formats import date_format
 
-from notifications.models import Address, NewPostMailing, NewPostSubscription, normalise
+from notifications.models import Address, NewPostMailing, NewPostSubscription
 
 register = template.Library()
 
@@ -10,7 +10,7 @@ register = template.Library()
 @register.simple_tag
 def address_status(email):
     """Whether an address proved it is its writer's (the comment admin's "Who is this?")."""
-    address = Address.objects.filter(email=normalise(email)).first()
+    address = Address.objects.of(email).first()
     if address is None:
         return "never asked for mail"
     if address.confirmed_at is None:
