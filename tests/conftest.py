@@ -12,9 +12,29 @@ from django.test import Client
 
 from blog.models import Post
 from tests.support.factories import PostFactory, StaffFactory, UserFactory
-from tests.support.mail import Inbox, MailServer, task_worker
+from tests.support.mail import Inbox, MailServer, TaskWorker, task_worker
 from tests.support.pages import PageServer
 from tests.support.servers import database_url, gunicorn
+
+
+@pytest.fixture(autouse=True)
+def tasks_finished_before_the_flush(request):
+    """After a test on committed data, every running task worker finishes what it took before
+    the database is flushed: a worker whose task row is deleted under it dies ("Save with
+    update_fields did not affect any rows"), and every later test waiting for mail fails. Any
+    such test may queue tasks (publishing a post queues its webmentions), not only those that
+    read the mail. Requesting `transactional_db` here sets it up first, so it is flushed after
+    this fixture's end."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = "transactional_db" in request.fixturenames or (
+        marker is not None and marker.kwargs.get("transaction", False)
+    )
+    if transactional:
+        request.getfixturevalue("transactional_db")
+    yield
+    if transactional:
+        for worker in TaskWorker.running:
+            worker.drain()
 
 
 @pytest.fixture
