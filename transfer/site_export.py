@@ -24,6 +24,7 @@ from blog.management.commands.loadposts import parse_post_file
 from blog.models import Post, Series, Tag
 from comments.models import Comment
 from notifications.models import Address, NewPostSubscription, normalise
+from ops.progress import Progress
 from transfer.models import Imported, OldPath
 
 FORMAT = "mlblog-site-export"
@@ -43,7 +44,7 @@ def _username(user):
     return None if user is None else user.get_username()
 
 
-def export_site(*, personal_data: bool, media_folder: str | None) -> dict:
+def export_site(*, personal_data: bool, media_folder: str | None, progress: Progress) -> dict:
     posts = Post.objects.select_related("author").prefetch_related("tags").order_by("pk")
     comments = Comment.objects.select_related("user").order_by("pk")
     accounts = {post.author for post in posts if post.author} | {
@@ -85,7 +86,7 @@ def export_site(*, personal_data: bool, media_folder: str | None) -> dict:
                 # meant not to be), and must not be mailed again by the import.
                 "mail_subscribers": post.mail_subscribers and post.state != Post.State.PUBLISHED,
             }
-            for post in posts
+            for post in progress.each(posts, "Exporting posts", "posts")
         ],
         "comments": [
             {
@@ -110,7 +111,7 @@ def export_site(*, personal_data: bool, media_folder: str | None) -> dict:
                     else {}
                 ),
             }
-            for comment in comments
+            for comment in progress.each(comments, "Exporting comments", "comments")
         ],
         "imported": list(
             Imported.objects.order_by("pk").values(
@@ -181,7 +182,7 @@ def check_empty_site() -> None:
         )
 
 
-def import_site(document: dict, media_source: Path) -> dict:
+def import_site(document: dict, media_source: Path, progress: Progress) -> dict:
     """Write `document` into this (freshly set-up) site, keeping every primary key, with the
     uploaded files from `media_source`. Call inside a transaction. Returns counts of what was
     created."""
@@ -231,7 +232,7 @@ def import_site(document: dict, media_source: Path) -> dict:
         )
         for entry in document.get("series", [])
     )
-    for entry in document["posts"]:
+    for entry in progress.each(document["posts"], "Writing posts", "posts"):
         post = Post(
             pk=entry["id"],
             title=entry["title"],
@@ -250,7 +251,8 @@ def import_site(document: dict, media_source: Path) -> dict:
         post.tags.set(entry.get("tags", []))
         Post.objects.filter(pk=post.pk).update(updated_at=parse_datetime(entry["updated_at"]))
     # Threads before their replies.
-    for entry in sorted(document["comments"], key=lambda c: (c["parent"] is not None, c["id"])):
+    threads_first = sorted(document["comments"], key=lambda c: (c["parent"] is not None, c["id"]))
+    for entry in progress.each(threads_first, "Writing comments", "comments"):
         Comment(
             pk=entry["id"],
             post_id=entry["post"],
