@@ -1,4 +1,4 @@
-"""The editor's live preview and image upload, for staff only.
+"""The editor's live preview and image upload, for those who may write posts.
 
 django-markdownx's own URLs let anyone preview and upload, so they are not mounted; these views
 take their place at the paths its widget calls (MARKDOWNX_URLS_PATH, MARKDOWNX_UPLOAD_URLS_PATH).
@@ -12,12 +12,13 @@ restyling the admin. static/blog/editor.js asks before leaving with unsaved chan
 
 import re
 import uuid
-from functools import cache
+from functools import cache, wraps
 
 from django import forms
 from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.staticfiles import finders
+from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.http import HttpResponse, JsonResponse
@@ -34,9 +35,28 @@ from ops.release import release
 
 IMAGE_EXTENSIONS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 MAX_IMAGE_PIXELS = 40_000_000
+POST_PERMISSIONS = ("blog.add_post", "blog.change_post")
 
 
-@staff_member_required
+def may_write_posts(user) -> bool:
+    """Who may preview and upload: whoever may add or change a post. Staff status alone is not
+    enough (a moderator is staff, and uploads are served to everyone)."""
+    return any(user.has_perm(permission) for permission in POST_PERMISSIONS)
+
+
+def post_writers_only(view):
+    """Staff who may write posts; other staff get 403, everyone else the admin's log-in."""
+
+    @wraps(view)
+    def checked(request, *args, **kwargs):
+        if not may_write_posts(request.user):
+            raise PermissionDenied("Previews and uploads are for those who may write posts.")
+        return view(request, *args, **kwargs)
+
+    return staff_member_required(checked)
+
+
+@post_writers_only
 @require_POST
 def markdown_preview(request):
     content = request.POST.get("content", "")
@@ -64,7 +84,7 @@ def _decoded_image_format(upload) -> str | None:
         return None
 
 
-@staff_member_required
+@post_writers_only
 @require_POST
 def image_upload(request):
     upload = request.FILES.get("image")

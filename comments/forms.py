@@ -119,7 +119,7 @@ class CommentForm(forms.ModelForm):
         try:
             self.rendered_at = form_tokens.read(token, token_scope(self.post), self.user)
         except form_tokens.ExpiredToken:
-            self._renew_token()
+            self._renew_token(expired=True)
             now = timezone.now()
             raise ValidationError(
                 f"This form was opened more than {timesince(now - form_tokens.max_age(), now)} "
@@ -127,19 +127,23 @@ class CommentForm(forms.ModelForm):
                 code="expired_token",
             ) from None
         except form_tokens.BadToken:
-            self._renew_token()
+            self._renew_token(expired=False)
             raise ValidationError(
                 "This form could not be verified. Please send your comment again.",
                 code="bad_token",
             ) from None
         return self.cleaned_data
 
-    def _renew_token(self):
-        """Give the re-shown form a fresh token that may be sent at once: the reader has
-        written their comment already and must not be taken for a bot that posts too fast."""
-        min_seconds = timedelta(seconds=settings.COMMENTS_MIN_SUBMIT_SECONDS)
+    def _renew_token(self, expired: bool):
+        """Give the re-shown form a fresh token. After an expired one, dated back so that it may
+        be sent at once: that reader wrote their comment long ago and must not be taken for a bot
+        that posts too fast. After a missing or forged one, dated now: anyone can send a garbled
+        token, and a token dated back would let a bot skip the "too fast" rule."""
+        rendered_at = timezone.now()
+        if expired:
+            rendered_at -= timedelta(seconds=settings.COMMENTS_MIN_SUBMIT_SECONDS)
         self.data = self.data.copy()
-        self.data["token"] = issue_token(self.post, self.user, timezone.now() - min_seconds)
+        self.data["token"] = issue_token(self.post, self.user, rendered_at)
 
     def submission(self) -> Submission:
         return Submission(

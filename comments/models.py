@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import Truncator
 
 from blog.models import Post, is_author
 from comments.markup import render_comment
@@ -14,6 +15,8 @@ from ops.one_way import digest
 
 # Comment ids are bigints: anything larger is no comment of ours.
 MAX_COMMENT_ID = 2**63 - 1
+# How much of a comment's text tells it from its writer's others (Comment.excerpt).
+EXCERPT_CHARACTERS = 60
 
 
 class CommentQuerySet(models.QuerySet):
@@ -154,6 +157,12 @@ class Comment(models.Model):
         """The text a moderator approved, rendered: what mail may carry (a small edit since is
         on the page but was never read by a moderator)."""
         return render_comment(self.approved_body)
+
+    @property
+    def excerpt(self) -> str:
+        """The start of the text, on one line: what tells this comment from its writer's others
+        in their own list and in the names of its Edit and Delete links."""
+        return Truncator(" ".join(self.body.split())).chars(EXCERPT_CHARACTERS)
 
     @property
     def email_domain(self) -> str:

@@ -3,7 +3,6 @@
 import logging
 import re
 from datetime import datetime, timedelta
-from difflib import SequenceMatcher
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -15,10 +14,12 @@ from django.utils.text import Truncator
 from django.utils.translation import ngettext
 
 from comments import decision_links, spam_rules
+from comments.edit_distance import characters_changed
 from comments.markup import render_comment
 from comments.models import Ban, Comment, CommentEdit, ModerationDecision, ModeratorPreference
 from comments.permissions import is_moderator, moderators
 from comments.signals import comments_published
+from ops.limit_keys import client_key, same_client
 from ops.mail import send_later
 
 logger = logging.getLogger("comments")
@@ -33,21 +34,23 @@ class FloodLimitExceeded(Exception):
 
 
 def flood_limit_reached(ip_address: str | None, now: datetime) -> bool:
-    """Whether this address already sent COMMENTS_FLOOD_LIMIT comments within the window.
+    """Whether this visitor already sent COMMENTS_FLOOD_LIMIT comments within the window,
+    counted by `ops.limit_keys.client_key` (an IPv6 visitor by its /64).
 
     Counted in PostgreSQL, so the limit holds across workers and hosts. Call inside a transaction
     that then stores the comment: the advisory lock makes concurrent submissions from one
-    address, on any worker or host, count one after the other.
+    visitor, on any worker or host, count one after the other.
     """
-    if ip_address is None:
+    same = same_client("ip_address", ip_address)
+    if same is None:
         return False
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))",
-            [f"comments.flood:{ip_address}"],
+            [f"comments.flood:{client_key(ip_address)}"],
         )
     window_start = now - timedelta(seconds=settings.COMMENTS_FLOOD_WINDOW_SECONDS)
-    recent = Comment.objects.filter(ip_address=ip_address, created_at__gte=window_start)
+    recent = Comment.objects.filter(same, created_at__gte=window_start)
     return recent.count() >= settings.COMMENTS_FLOOD_LIMIT
 
 
@@ -274,14 +277,6 @@ def edit_refusal(comment: Comment, now=None) -> str | None:
     return None
 
 
-def characters_changed(before: str, after: str) -> int:
-    """How many characters an edit added, removed or replaced (difflib's opcodes)."""
-    matcher = SequenceMatcher(None, before, after, autojunk=False)
-    return sum(
-        max(i2 - i1, j2 - j1) for tag, i1, i2, j1, j2 in matcher.get_opcodes() if tag != "equal"
-    )
-
-
 def edit_comment(comment: Comment, body: str) -> Comment:
     """The writer's edit. The new text goes through the anti-spam rules again. An approved
     comment stays approved when the change is small: at most COMMENTS_SMALL_EDIT characters
@@ -303,9 +298,8 @@ def edit_comment(comment: Comment, body: str) -> Comment:
         if verdict.status == Comment.Status.SPAM:
             comment.status, comment.status_reason = verdict.status, verdict.reason
         elif was_approved and not small_edit(comment, body):
-            changed = characters_changed(comment.approved_body, body)
             comment.status = Comment.Status.PENDING
-            comment.status_reason = f"edited: {changed} characters changed since approval"
+            comment.status_reason = edit_reason(comment.approved_body, body)
         comment.body, comment.edited_at = body, now
         comment.decision_count += 1
         comment.save()
@@ -317,9 +311,17 @@ def edit_comment(comment: Comment, body: str) -> Comment:
 def small_edit(comment: Comment, body: str) -> bool:
     """At most COMMENTS_SMALL_EDIT characters changed against the approved text, and every
     link of the new text already in it (a changed target is a new link)."""
-    return characters_changed(
-        comment.approved_body, body
-    ) <= settings.COMMENTS_SMALL_EDIT and link_targets(body) <= link_targets(comment.approved_body)
+    changed = characters_changed(comment.approved_body, body, settings.COMMENTS_SMALL_EDIT)
+    return changed is not None and link_targets(body) <= link_targets(comment.approved_body)
+
+
+def edit_reason(approved_body: str, body: str) -> str:
+    """Why an edit sent an approved comment back to the moderators."""
+    limit = settings.COMMENTS_SMALL_EDIT
+    changed = characters_changed(approved_body, body, limit)
+    if changed is None:
+        return f"edited: more than {limit} characters changed since approval"
+    return f"edited: {changed} characters changed since approval, and a new link"
 
 
 def link_targets(text: str) -> set[str]:

@@ -46,6 +46,7 @@ def renamed_env(name: str, old_name: str) -> None:
 
 renamed_env("COMMENTS_SPAM_WORDS", "COMMENTS_HOLD_WORDS")
 renamed_env("FORM_TOKEN_MAX_AGE_SECONDS", "COMMENTS_TOKEN_MAX_AGE_SECONDS")
+renamed_env("FETCH_ALLOWED_TEST_ADDRESSES", "WEBMENTIONS_ALLOWED_TEST_ADDRESSES")
 
 
 PRODUCTION = os.environ.get("DJANGO_ENV", "development") == "production"
@@ -299,11 +300,11 @@ COMMENTS_FLOOD_WINDOW_SECONDS = int(os.environ.get("COMMENTS_FLOOD_WINDOW_SECOND
 WEBMENTIONS_LIMIT_PER_ADDRESS = int(os.environ.get("WEBMENTIONS_LIMIT_PER_ADDRESS", 30))
 WEBMENTIONS_LIMIT_PER_DOMAIN = int(os.environ.get("WEBMENTIONS_LIMIT_PER_DOMAIN", 10))
 WEBMENTIONS_WINDOW_SECONDS = int(os.environ.get("WEBMENTIONS_WINDOW_SECONDS", 600))
-# "address:port" pairs the webmention fetcher may reach although they are not public: only the
-# tests' own loopback server (webmentions/fetch.py). Empty in production.
-WEBMENTIONS_ALLOWED_TEST_ADDRESSES = [
-    pair for pair in os.environ.get("WEBMENTIONS_ALLOWED_TEST_ADDRESSES", "").split(",") if pair
-]
+# Fetching other sites' pages (ops/fetch.py): the deadline of one whole fetch, redirects
+# included; and "address:port" pairs it may reach although they are not public: only the
+# tests' own loopback servers. Empty in production.
+FETCH_TIMEOUT_SECONDS = float(os.environ.get("FETCH_TIMEOUT_SECONDS", 10))
+FETCH_ALLOWED_TEST_ADDRESSES = env_list("FETCH_ALLOWED_TEST_ADDRESSES", "")
 # Sending: attempts per link before giving up, the first retry's delay (doubling each time).
 WEBMENTIONS_SEND_ATTEMPTS = int(os.environ.get("WEBMENTIONS_SEND_ATTEMPTS", 5))
 WEBMENTIONS_RETRY_BASE_SECONDS = float(os.environ.get("WEBMENTIONS_RETRY_BASE_SECONDS", 300))
@@ -342,9 +343,16 @@ if not SITE_URL:
     SITE_URL = f"http://{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
 
 # Mail leaves through the task queue (ops/mail.py), a PostgreSQL table that `manage.py db_worker`
-# works through (make run starts it beside gunicorn). A failed send is retried after
+# works through (make run starts it beside gunicorn). Tasks that fetch strangers' pages
+# (webmentions) go to the queue "remote", worked by a second `db_worker --queue-name remote`, so
+# that no mail ever waits behind the network. Every task has a hard time limit by queue
+# (ops/task_limits.py). A failed send is retried after
 # MAIL_RETRY_BASE_SECONDS, doubling up to MAIL_RETRY_MAX_SECONDS, MAIL_MAX_ATTEMPTS in all.
-TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "remote"]}}
+TASK_TIME_LIMITS = {
+    "default": float(os.environ.get("TASK_TIME_LIMIT_SECONDS", 15 * 60)),
+    "remote": float(os.environ.get("REMOTE_TASK_TIME_LIMIT_SECONDS", 60)),
+}
 MAIL_RETRY_BASE_SECONDS = float(os.environ.get("MAIL_RETRY_BASE_SECONDS", 30))
 MAIL_RETRY_MAX_SECONDS = float(os.environ.get("MAIL_RETRY_MAX_SECONDS", 3600))
 MAIL_MAX_ATTEMPTS = int(os.environ.get("MAIL_MAX_ATTEMPTS", 12))
@@ -357,6 +365,10 @@ NOTIFICATIONS_REQUESTS_PER_ADDRESS = int(os.environ.get("NOTIFICATIONS_REQUESTS_
 NOTIFICATIONS_REQUESTS_PER_IP = int(os.environ.get("NOTIFICATIONS_REQUESTS_PER_IP", 10))
 NOTIFICATIONS_REQUEST_WINDOW_SECONDS = int(
     os.environ.get("NOTIFICATIONS_REQUEST_WINDOW_SECONDS", 3600)
+)
+# Site-wide: confirmation mails past this in one hour wait for the next hour with room.
+NOTIFICATIONS_CONFIRMATIONS_PER_HOUR = int(
+    os.environ.get("NOTIFICATIONS_CONFIRMATIONS_PER_HOUR", 100)
 )
 # A new post is mailed to the newsletter's subscribers in batches of NEW_POST_MAIL_BATCH, one
 # batch every NEW_POST_MAIL_BATCH_SECONDS (the rate a mail provider allows); failed copies are

@@ -140,8 +140,10 @@ class NewPostDeliveryQuerySet(models.QuerySet):
 
 
 class NewPostDelivery(models.Model):
-    """One subscriber's copy of a mailing: sent under this row's lock, marked sent in the same
-    transaction (notifications.newsletter). Unsubscribing deletes the copies not yet sent."""
+    """One subscriber's copy of a mailing (notifications.newsletter): marked as being sent, and
+    committed, before SMTP; marked sent after. A copy still marked as being sent when a worker
+    starts is the one a killed worker may have delivered: it is sent again with the same
+    `message_id`. Unsubscribing deletes the copies not yet sent."""
 
     mailing = models.ForeignKey(NewPostMailing, on_delete=models.CASCADE, related_name="deliveries")
     subscription = models.ForeignKey(
@@ -150,6 +152,9 @@ class NewPostDelivery(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     next_attempt_at = models.DateTimeField(default=timezone.now)
     last_error = models.TextField(blank=True)
+    # Fixed at the first attempt, the same in every copy sent again: a mail client shows one.
+    message_id = models.CharField(max_length=200, blank=True, default="", db_default="")
+    sending_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     failed_at = models.DateTimeField(null=True, blank=True)
 

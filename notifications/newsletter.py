@@ -3,12 +3,13 @@
 When a post with "Email to subscribers" becomes public (published now, or a scheduled one when
 its time comes), `mail_new_post` starts its one `NewPostMailing` and makes a `NewPostDelivery`
 row for every confirmed subscriber at once. `send_batch` then sends NEW_POST_MAIL_BATCH copies
-every NEW_POST_MAIL_BATCH_SECONDS. Each copy is sent while its row is locked
-(`select_for_update(skip_locked=True)`) and marked sent in that same transaction, so:
+every NEW_POST_MAIL_BATCH_SECONDS. Each copy is marked as being sent (with its Message-ID,
+fixed once) and committed before SMTP, then marked sent, so:
 
-- a worker killed mid-batch leaves its unsent rows unsent (its transaction dies with it) and the
-  next batch, queued before this one sends anything, carries on: nobody is missed, and nobody
-  whose copy was marked sent gets another;
+- a worker killed mid-batch leaves its unsent rows unsent and the next batch, queued before this
+  one sends anything, carries on: nobody is missed, nobody whose copy was marked sent gets
+  another, and the one copy left marked as being sent (the server may have accepted it) is sent
+  again with the same Message-ID: at most one repeat per killed worker;
 - with the SMTP server down, a copy stays unsent and is tried again later, with ops.mail's
   back-off (MAIL_RETRY_*), and marked failed only after MAIL_MAX_ATTEMPTS.
 
@@ -119,7 +120,14 @@ def send_batch(mailing_id: int) -> None:
 
 
 def send_next_copy(mailing: NewPostMailing) -> bool:
-    """Send one due copy of `mailing` under its row's lock; False when none is due."""
+    """Send one due copy of `mailing`; False when none is due.
+
+    The copy is marked as being sent, with its Message-ID, and that is committed before SMTP.
+    A worker killed after the server accepted the copy and before it was marked sent leaves the
+    mark: the next batch sends that one copy again, with the same Message-ID (exactly once is
+    impossible over SMTP; this makes it at most one repeat per killed worker, which mail
+    clients show as one message). One batch of a mailing runs at a time (`batch_lock`), so no
+    other worker sends the copy meanwhile."""
     with transaction.atomic():
         delivery = (
             NewPostDelivery.objects.pending()
@@ -131,27 +139,36 @@ def send_next_copy(mailing: NewPostMailing) -> bool:
         )
         if delivery is None:
             return False
+        if delivery.sending_at is not None:
+            logger.warning(
+                "new post copy %s was being sent by a worker that stopped: sending it again "
+                "with the same Message-ID %s",
+                delivery.pk,
+                delivery.message_id,
+            )
+        delivery.message_id = delivery.message_id or new_message_id()
+        delivery.sending_at = timezone.now()
         delivery.attempts += 1
-        try:
-            new_post_message(mailing.post, delivery.subscription).send()
-        except Exception as error:  # SMTP refusals, timeouts, a server that is down
-            delivery.last_error = f"{type(error).__name__}: {error}"[:2000]
-            if delivery.attempts >= settings.MAIL_MAX_ATTEMPTS:
-                delivery.failed_at = timezone.now()
-                logger.error("giving up on new post copy %s", delivery.pk)
-            else:
-                delivery.next_attempt_at = timezone.now() + retry_delay(delivery.attempts)
-                logger.warning("could not send new post copy %s: %s", delivery.pk, error)
+        delivery.save(update_fields=["message_id", "sending_at", "attempts"])
+    outcome = {"sending_at": None}
+    try:
+        new_post_message(mailing.post, delivery.subscription, delivery.message_id).send()
+    except Exception as error:  # SMTP refusals, timeouts, a server that is down
+        outcome["last_error"] = f"{type(error).__name__}: {error}"[:2000]
+        if delivery.attempts >= settings.MAIL_MAX_ATTEMPTS:
+            outcome["failed_at"] = timezone.now()
+            logger.error("giving up on new post copy %s", delivery.pk)
         else:
-            delivery.sent_at = timezone.now()
-            delivery.last_error = ""
-        delivery.save(
-            update_fields=["attempts", "last_error", "next_attempt_at", "sent_at", "failed_at"]
-        )
+            outcome["next_attempt_at"] = timezone.now() + retry_delay(delivery.attempts)
+            logger.warning("could not send new post copy %s: %s", delivery.pk, error)
+    else:
+        outcome.update(sent_at=timezone.now(), last_error="")
+    # An update, not a save: the subscriber may have unsubscribed (the row deleted) meanwhile.
+    NewPostDelivery.objects.filter(pk=delivery.pk).update(**outcome)
     return True
 
 
-def new_post_message(post: Post, subscription: NewPostSubscription):
+def new_post_message(post: Post, subscription: NewPostSubscription, message_id: str):
     """The mail of a new post: its title, description and link, in plain text and HTML, with
     one-click unsubscribe (RFC 8058) from the newsletter."""
     unsubscribe_url = links.UNSUBSCRIBE_NEW_POSTS.url(subscription.pk)
@@ -170,5 +187,5 @@ def new_post_message(post: Post, subscription: NewPostSubscription):
             "List-Unsubscribe": f"<{unsubscribe_url}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         },
-        message_id=new_message_id(),
+        message_id=message_id,
     )

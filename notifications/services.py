@@ -18,6 +18,7 @@ from comments.models import Ban, Comment
 from comments.services import delete_comment
 from notifications import tasks
 from notifications.models import Address, DataLink, MailRequest, normalise
+from ops.limit_keys import client_key, limit_address, same_client
 from ops.models import OutgoingMail
 from ops.one_way import digest
 
@@ -31,11 +32,18 @@ def _lock(key: str) -> None:
         cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [key])
 
 
+def requests_key(email: str) -> str:
+    """What MailRequest.address_digest holds: a digest of the address as limits count it
+    (`ops.limit_keys.limit_address`: `victim+1@` and `victim+2@` are one inbox)."""
+    return digest(limit_address(email) or email)
+
+
 def count_request(email: str, ip_address: str | None) -> None:
     """Count one request for mail to `email`; raise TooManyRequests past
     NOTIFICATIONS_REQUESTS_PER_ADDRESS or _PER_IP within the window (nothing counted then).
+    Both count by `ops.limit_keys`: an address by its plus-base, a visitor by its /64.
     Call inside a transaction: the advisory locks make concurrent requests count in turn."""
-    address_digest = digest(email)
+    address_digest = requests_key(email)
     since = timezone.now() - timedelta(seconds=settings.NOTIFICATIONS_REQUEST_WINDOW_SECONDS)
     recent = MailRequest.objects.filter(created_at__gte=since)
     _lock(f"notifications.address:{address_digest}")
@@ -43,9 +51,10 @@ def count_request(email: str, ip_address: str | None) -> None:
         settings.NOTIFICATIONS_REQUESTS_PER_ADDRESS
     ):
         raise TooManyRequests
-    if ip_address is not None:
-        _lock(f"notifications.ip:{ip_address}")
-        if recent.filter(ip_address=ip_address).count() >= settings.NOTIFICATIONS_REQUESTS_PER_IP:
+    same = same_client("ip_address", ip_address)
+    if same is not None:
+        _lock(f"notifications.ip:{client_key(ip_address)}")
+        if recent.filter(same).count() >= settings.NOTIFICATIONS_REQUESTS_PER_IP:
             raise TooManyRequests
     MailRequest.objects.create(address_digest=address_digest, ip_address=ip_address)
 
@@ -93,5 +102,5 @@ def forget(email: str) -> int:
         # Mail to it or about it, and the queue's record of tasks that named it.
         OutgoingMail.objects.filter(Q(to__iexact=email) | Q(body_text__icontains=email)).delete()
         DBTaskResult.objects.filter(args_kwargs__icontains=email).delete()
-        MailRequest.objects.filter(address_digest=digest(email)).update(ip_address=None)
+        MailRequest.objects.filter(address_digest=requests_key(email)).update(ip_address=None)
     return len(comments)

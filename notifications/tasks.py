@@ -4,10 +4,11 @@ Mail is built here, from approved comments and the site's own words only, and le
 ops.mail (stored, then sent with retries).
 """
 
-from datetime import timedelta
+import logging
+from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -22,6 +23,7 @@ from notifications.models import Address, NewPostSubscription, Subscription, nor
 from ops.mail import send_later
 
 ONE_DAY = timedelta(days=1)
+logger = logging.getLogger("notifications")
 
 
 @task()
@@ -74,7 +76,15 @@ def mail_confirmation(address: Address, now) -> None:
         address
     ):
         address.confirmation_sent_at = now
-    address.confirmation_mailed_at = now
+    goes_at = confirmation_slot(now)
+    if goes_at > now:
+        logger.warning(
+            "over NOTIFICATIONS_CONFIRMATIONS_PER_HOUR: the confirmation mail to address %s "
+            "goes at %s",
+            address.pk,
+            goes_at.isoformat(),
+        )
+    address.confirmation_mailed_at = goes_at
     address.save(update_fields=["confirmation_sent_at", "confirmation_mailed_at"])
     context = {
         "blog_title": settings.BLOG_TITLE,
@@ -85,7 +95,26 @@ def mail_confirmation(address: Address, now) -> None:
         to=address.email,
         subject=f"Confirm your address for {settings.BLOG_TITLE}",
         text=render_to_string("notifications/email/confirm.txt", context),
+        run_after=goes_at if goes_at > now else None,
     )
+
+
+def confirmation_slot(now: datetime) -> datetime:
+    """When the next confirmation mail may go: now, or the start of the first hour with room
+    under the site-wide NOTIFICATIONS_CONFIRMATIONS_PER_HOUR (delayed, never dropped).
+
+    Each mail's `Address.confirmation_mailed_at` is when it goes, and hours are filled in turn
+    under one lock, so the mails counted from this hour on say which hour has room. Call inside
+    the transaction that records the mail."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))",
+            ["notifications.confirmations"],
+        )
+    hour = now.replace(minute=0, second=0, microsecond=0)
+    taken = Address.objects.filter(confirmation_mailed_at__gte=hour).count()
+    full_hours = taken // max(1, settings.NOTIFICATIONS_CONFIRMATIONS_PER_HOUR)
+    return now if full_hours == 0 else hour + timedelta(hours=full_hours)
 
 
 @task()

@@ -7,9 +7,9 @@ django-contrib-comments' security hash is. A token is good only for its scope an
 for FORM_TOKEN_MAX_AGE_SECONDS; its age also tells how long the reader took to fill the form in.
 
 Why not `signing.loads(max_age=...)`: that measures the age from when the token was signed, and
-a token given back with a refused form is signed now but dated back (see `issue`), so that the
-reader who already wrote their text is not taken for a bot; the age must be read from the date
-inside the token.
+a token given back with a form refused as expired is signed now but dated back (see `issue`), so
+that the reader who already wrote their text is not taken for a bot; the age must be read from the
+date inside the token.
 """
 
 import time

@@ -20,12 +20,15 @@ from django.utils import timezone
 from django_tasks import task
 
 from ops.models import OutgoingMail
+from ops.text import one_line
 
 logger = logging.getLogger("ops.mail")
 
 
-def send_later(*, to: str, subject: str, text: str, html: str = "", headers=None) -> OutgoingMail:
-    """Store a message for `to` and have the worker send it."""
+def send_later(
+    *, to: str, subject: str, text: str, html: str = "", headers=None, run_after=None
+) -> OutgoingMail:
+    """Store a message for `to` and have the worker send it (not before `run_after`, if given)."""
     mail = OutgoingMail.objects.create(
         message_id=new_message_id(),
         to=to,
@@ -34,7 +37,7 @@ def send_later(*, to: str, subject: str, text: str, html: str = "", headers=None
         body_html=html,
         headers=headers or {},
     )
-    deliver.enqueue(mail.pk)
+    deliver.using(run_after=run_after).enqueue(mail.pk)
     return mail
 
 
@@ -43,9 +46,10 @@ def new_message_id() -> str:
 
 
 def message(*, to, subject, text, html="", headers=None, message_id) -> EmailMultiAlternatives:
-    """The message as it leaves: plain text, and HTML as its alternative when there is some."""
+    """The message as it leaves: plain text, and HTML as its alternative when there is some.
+    The subject is folded onto one line: a title with a line break never stops a mail."""
     built = EmailMultiAlternatives(
-        subject, text, to=[to], headers={**(headers or {}), "Message-ID": message_id}
+        one_line(subject), text, to=[to], headers={**(headers or {}), "Message-ID": message_id}
     )
     if html:
         built.attach_alternative(html, "text/html")

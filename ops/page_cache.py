@@ -26,8 +26,12 @@ before a change is not stored after it (a generation number). Nothing outlives t
 scheduled publication (PAGE_CACHE_NEXT_CHANGE, asked again after each message).
 
 Forms on cached pages carry a fresh token per request: while a page is rendered to be stored,
-`ops.form_tokens.issue` writes a placeholder naming the token's scope, and every answer (hit or
-miss) has it replaced by a token signed at that moment.
+`ops.form_tokens.issue` writes a placeholder (a marker carrying a random nonce of that rendering)
+and records the token's scope, and every answer (hit or miss) has it replaced by a token signed
+at that moment. Only those markers are replaced: text that looks like one (a comment, a search
+query) stays text, and only scopes the page's own forms asked for are ever signed. A page holding
+a marker of its rendering that is malformed or unknown is answered as rendered (its sound
+markers replaced), logged, and not stored.
 """
 
 import contextlib
@@ -35,6 +39,7 @@ import contextvars
 import gzip
 import logging
 import os
+import secrets
 import threading
 import time
 import zlib
@@ -155,30 +160,58 @@ def _shareable_of(view) -> Shareable | None:
 
 # --- placeholders for form tokens -------------------------------------------------------------
 
-_rendering_for_cache = contextvars.ContextVar("page_cache_rendering", default=False)
 PLACEHOLDER_START, PLACEHOLDER_END = b"__page_cache_token_", b"__"
+
+
+@dataclass
+class Rendering:
+    """One rendering of a page to be stored: the nonce its markers carry (unguessable, so that no
+    text on the page can spell one), and the scope each marker stands for."""
+
+    nonce: bytes = field(default_factory=lambda: secrets.token_hex(16).encode())
+    scopes: dict = field(default_factory=dict)  # marker (bytes) -> scope
+
+    def marker(self, scope: str) -> bytes:
+        for marker, known in self.scopes.items():
+            if known == scope:
+                return marker
+        marker = b"%s%s_%d%s" % (PLACEHOLDER_START, self.nonce, len(self.scopes), PLACEHOLDER_END)
+        self.scopes[marker] = scope
+        return marker
+
+
+_rendering_for_cache: contextvars.ContextVar[Rendering | None] = contextvars.ContextVar(
+    "page_cache_rendering", default=None
+)
 
 
 def token_placeholder(scope: str) -> str | None:
     """While a page is rendered to be stored, the placeholder to write instead of a token of
     `scope` for an anonymous reader (ops.form_tokens.issue asks); otherwise None."""
-    if not _rendering_for_cache.get():
+    rendering = _rendering_for_cache.get()
+    if rendering is None:
         return None
-    return (PLACEHOLDER_START + scope.encode().hex().encode() + PLACEHOLDER_END).decode()
+    return rendering.marker(scope).decode()
 
 
-def _split_placeholders(body: bytes) -> list:
-    """The body as [bytes, scope, bytes, scope, ..., bytes]."""
-    parts, start = [], 0
-    while (found := body.find(PLACEHOLDER_START, start)) != -1:
-        end = body.find(PLACEHOLDER_END, found + len(PLACEHOLDER_START))
-        if end == -1:
-            break
+def _split_placeholders(body: bytes, rendering: Rendering) -> tuple[list, bool]:
+    """The body as [bytes, scope, bytes, scope, ..., bytes], and whether every marker of this
+    rendering in it was sound. A malformed or unknown one stays in the bytes, as text."""
+    parts, start, searched, sound = [], 0, 0, True
+    opening = PLACEHOLDER_START + rendering.nonce + b"_"
+    while (found := body.find(opening, searched)) != -1:
+        end = body.find(PLACEHOLDER_END, found + len(opening))
+        marker = body[found : end + len(PLACEHOLDER_END)] if end != -1 else None
+        scope = rendering.scopes.get(marker)
+        if scope is None:
+            sound = False
+            searched = found + len(opening)
+            continue
         parts.append(body[start:found])
-        parts.append(bytes.fromhex(body[found + len(PLACEHOLDER_START) : end].decode()).decode())
-        start = end + len(PLACEHOLDER_END)
+        parts.append(scope)
+        start = searched = found + len(marker)
     parts.append(body[start:])
-    return parts
+    return parts, sound
 
 
 _tokens_this_second: tuple[int, dict] = (0, {})
@@ -623,8 +656,9 @@ class PageCache:
             captured.update(status=status, headers=headers)
             return lambda data: None  # Django never writes through it
 
+        rendering = Rendering()
         context = contextvars.copy_context()
-        context.run(_rendering_for_cache.set, True)
+        context.run(_rendering_for_cache.set, rendering)
         result = context.run(self.application, environ, capture)
         try:
             body = b"".join(result)
@@ -632,8 +666,13 @@ class PageCache:
             if hasattr(result, "close"):
                 result.close()
         status, headers = captured["status"], captured["headers"]
-        parts = _split_placeholders(body)
-        if storing and self.storable(status, headers):
+        parts, sound = _split_placeholders(body, rendering)
+        if not sound:
+            logger.warning(
+                "A page held a malformed or unknown form-token marker; answered, not stored: %s",
+                environ.get("PATH_INFO", ""),
+            )
+        if storing and sound and self.storable(status, headers):
             entry = Entry.build(headers, parts, has_query)
             self.put(key, entry, generation)
             return self.answer(entry, environ, start_response, None, "miss")

@@ -2,10 +2,11 @@
 
     python manage.py serve        # or: python -m ops.supervisor
 
-It starts every command in PROCESSES (gunicorn and the task queue's worker: a new process is
-one more entry there), prints "Serving on http://HOST:PORT/" once gunicorn answers there, and
-stops them all when any of these happens: Ctrl-C (the terminal's SIGINT), SIGTERM (a service
-manager, `kill`), SIGHUP (the terminal closed), or one of them ending on its own. Stopping is
+It starts every command in PROCESSES (gunicorn and the task queue's two workers, the mail's and
+the remote fetches': a new process is one more entry there), prints "Serving on
+http://HOST:PORT/" once gunicorn answers there, and stops them all when any of these happens:
+Ctrl-C (the terminal's SIGINT), SIGTERM (a service manager, `kill`), SIGHUP (the terminal
+closed), or one of them ending on its own. Stopping is
 SIGTERM to each process's group (gunicorn and its workers), then SIGKILL to whatever is left
 after STOP_SECONDS (at once on a second Ctrl-C); then, when the site used the embedded
 PostgreSQL (no DATABASE_URL), that server is stopped last, once nothing can still be writing to
@@ -46,6 +47,9 @@ PROCESSES = {
                  "config.wsgi"],
     # The task queue's worker (django-tasks-db): sends the mail the site queues (ops/mail.py).
     "worker": [sys.executable, "manage.py", "db_worker"],
+    # The worker of the queue "remote": fetches strangers' pages (webmentions), so that however
+    # slow they are, no mail waits behind them.
+    "remote worker": [sys.executable, "manage.py", "db_worker", "--queue-name", "remote"],
 }  # fmt: skip
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 STOP_SECONDS = 25  # gunicorn's graceful_timeout (20 s) for requests in flight, and a margin

@@ -124,7 +124,7 @@ def other_sites():
 def other_site(other_sites, settings):
     """`other_sites` with no pages of an earlier test, reachable from this process too."""
     other_sites.reset()
-    settings.WEBMENTIONS_ALLOWED_TEST_ADDRESSES = [other_sites.address]
+    settings.FETCH_ALLOWED_TEST_ADDRESSES = [other_sites.address]
     return other_sites
 
 
@@ -135,7 +135,7 @@ def mail_worker(commenting_site_url, mail_server, other_sites, django_db_blocker
     env = {
         **mail_server.settings(),
         "SITE_URL": commenting_site_url,
-        "WEBMENTIONS_ALLOWED_TEST_ADDRESSES": other_sites.address,
+        "FETCH_ALLOWED_TEST_ADDRESSES": other_sites.address,
     }
     with django_db_blocker.unblock(), task_worker(env) as worker:
         yield worker

@@ -12,6 +12,7 @@ from django.urls import Resolver404, resolve
 from blog.models import Post
 from comments.models import Comment
 from ops.progress import Progress
+from ops.text import one_line
 from transfer import importing
 from transfer.importing import SourceComment
 from transfer.models import Imported, OldPath
@@ -56,7 +57,7 @@ class Export:
             self.threads[thread_id] = {
                 "identifier": text(thread, "id"),
                 "link": text(thread, "link"),
-                "title": text(thread, "title"),
+                "title": one_line(text(thread, "title")),
                 "comments": [],
             }
         for n, post in enumerate(root.findall(NS + "post"), 1):

@@ -22,9 +22,17 @@ DROPPED_TAGS = (
     "select", "textarea", "svg", "canvas", "noscript", "template", "frame", "frameset", "applet",
 )  # fmt: skip
 
+# markdownify converts an element by recursion, three Python frames a level: deeper HTML would
+# exhaust the stack (about 330 levels). No real post nests a tenth as deep.
+MAX_NESTING = 100
+
 BLOCK_START = re.compile(
     r"^\s*<(p|div|h[1-6]|ul|ol|li|blockquote|pre|table|figure|hr|dl|section|article)\b", re.I
 )
+
+
+class TooDeeplyNested(ValueError):
+    """The HTML nests elements deeper than MAX_NESTING: it cannot be converted."""
 
 
 @dataclass
@@ -85,6 +93,11 @@ def to_markdown(html: str) -> Converted:
             continue
         dropped[tag.name] += 1
         tag.decompose()
+    depth = nesting(soup)
+    if depth > MAX_NESTING:
+        raise TooDeeplyNested(
+            f"its HTML nests elements {depth:,} deep, and at most {MAX_NESTING} can be converted"
+        )
     images: list[str] = []
     converter = _Converter(
         images,
@@ -96,6 +109,14 @@ def to_markdown(html: str) -> Converted:
     markdown = converter.convert_soup(soup)
     markdown = re.sub(r"\n{3,}", "\n\n", markdown).strip()
     return Converted(markdown + "\n" if markdown else "", images, dropped)
+
+
+def nesting(soup) -> int:
+    """How deep elements nest in `soup`, found without recursion (elements come parents first)."""
+    depths = {id(soup): 0}
+    for tag in soup.find_all(True):
+        depths[id(tag)] = depths[id(tag.parent)] + 1
+    return max(depths.values())
 
 
 def plain_text(html: str) -> str:

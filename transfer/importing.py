@@ -18,9 +18,17 @@ from django.utils.text import Truncator, slugify
 
 from blog.models import Post, Tag, slug_from_name
 from comments.models import Comment
-from transfer.html_to_markdown import Converted, first_paragraph, plain_text, to_markdown
+from ops.text import one_line
+from transfer.html_to_markdown import (
+    Converted,
+    TooDeeplyNested,
+    first_paragraph,
+    plain_text,
+    to_markdown,
+)
 from transfer.models import Imported, OldPath
 from transfer.report import Report
+from transfer.xmlfile import ImportFileError
 
 SLUG_MAX_LENGTH = Post._meta.get_field("slug").max_length
 TITLE_MAX_LENGTH = Post._meta.get_field("title").max_length
@@ -106,6 +114,15 @@ def note_conversion(report: Report, what: str, converted: Converted) -> None:
         report.note("Dropped HTML (Markdown cannot say it)", f"{what}: {elements}")
 
 
+def converted_or_refused(html: str, what: str) -> Converted:
+    """The Markdown of a post's or comment's HTML; HTML that cannot be converted makes the file a
+    bad one (ImportFileError, naming `what`), so that nothing is written."""
+    try:
+        return to_markdown(html)
+    except TooDeeplyNested as error:
+        raise ImportFileError(f"{what}: {error}") from None
+
+
 def import_post(source: str, item: SourcePost, report: Report) -> Post:
     """The post for `item`: the one an earlier run imported, or a new one."""
     record = Imported.objects.filter(
@@ -124,14 +141,14 @@ def import_post(source: str, item: SourcePost, report: Report) -> Post:
             f"{what}: “{slug}” is taken by {describe(taken.title)}; imported as “{new_slug}”",
         )
         slug = new_slug
-    converted = to_markdown(item.html)
+    converted = converted_or_refused(item.html, what)
     note_conversion(report, what, converted)
     for text in item.notes:
         report.note("Other notes", f"{what}: {text}")
     description = plain_text(item.excerpt_html) or first_paragraph(item.html)
     description = Truncator(description or item.title).chars(DESCRIPTION_MAX_LENGTH)
     post = Post(
-        title=Truncator(item.title.strip() or slug).chars(TITLE_MAX_LENGTH),
+        title=Truncator(one_line(item.title) or slug).chars(TITLE_MAX_LENGTH),
         slug=slug,
         description=description,
         body=converted.markdown,
@@ -230,7 +247,7 @@ def import_comments(
         if comment.skip:
             report.skip("comments", what, comment.skip)
             continue
-        converted = to_markdown(comment.html)
+        converted = converted_or_refused(comment.html, what)
         if not converted.markdown.strip():
             report.skip("comments", what, "nothing left once converted")
             continue

@@ -11,20 +11,23 @@ computes them again, with this site's renderer.
 
 import hashlib
 import shutil
+import tempfile
 from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.color import no_style
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from blog.management.commands.loadposts import parse_post_file
+from blog.markdown import rendered_fields
 from blog.models import Post, Series, Tag
 from comments.models import Comment
 from notifications.models import Address, NewPostSubscription, normalise
 from ops.progress import Progress
+from ops.text import one_line
 from transfer.models import Imported, OldPath
 
 FORMAT = "mlblog-site-export"
@@ -183,21 +186,54 @@ def check_empty_site() -> None:
 
 
 def import_site(document: dict, media_source: Path, progress: Progress) -> dict:
-    """Write `document` into this (freshly set-up) site, keeping every primary key, with the
-    uploaded files from `media_source`. Call inside a transaction. Returns counts of what was
-    created."""
+    """Write `document` into this (freshly set-up) site in one transaction of its own, keeping
+    every primary key, with the uploaded files from `media_source`. Returns counts of what was
+    created.
+
+    The files are checked and copied aside first, and moved into MEDIA_ROOT (where anyone may
+    read them) only once the transaction has committed: an import that fails leaves none of them
+    served. The posts showing them are then rendered again, their sizes and copies now readable.
+    """
     if document.get("format") != FORMAT or document.get("version") != VERSION:
         raise SiteFileError(f"not a {FORMAT} document of version {VERSION}")
+    with tempfile.TemporaryDirectory(prefix="import-site-") as staging:
+        with transaction.atomic(durable=True):
+            counts = _write_site(document, media_source, Path(staging), progress)
+        moved = move_media(Path(staging), Path(settings.MEDIA_ROOT))
+    _render_posts_showing(moved)
+    return counts
+
+
+def move_media(staging: Path, media_root: Path) -> list[str]:
+    """Move every file under `staging` to the same place under `media_root`; their names."""
+    names = []
+    for path in sorted(staging.rglob("*")):
+        if path.is_file():
+            name = path.relative_to(staging).as_posix()
+            destination = media_root / name
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            shutil.move(path, destination)
+            names.append(name)
+    return names
+
+
+def _render_posts_showing(names: list[str]) -> None:
+    """Render again the posts showing one of the uploads `names` (keeping their updated_at, the
+    exported one): saved before the files were in place, they lack the images' sizes."""
+    urls = [settings.MEDIA_URL.strip("/") + "/" + name for name in names]
+    for post in Post.objects.only("pk", "body").order_by("pk").iterator(chunk_size=100):
+        if any(url in post.body for url in urls):
+            Post.objects.filter(pk=post.pk).update(**rendered_fields(post.body))
+
+
+def _write_site(document: dict, media_source: Path, staging: Path, progress: Progress) -> dict:
     check_empty_site()
-    # The files first: rendering a post may read its images (their sizes).
     media = document.get("media") or {}
     copied = 0
     if media.get("files"):
         if not media.get("folder"):
             raise SiteFileError("the export lists uploaded files but has no folder of them")
-        copied = copy_media(
-            media["files"], media_source / media["folder"], Path(settings.MEDIA_ROOT)
-        )
+        copied = copy_media(media["files"], media_source / media["folder"], staging)
     Post.objects.all().delete()  # the guide the set-up loaded: the export has its own
     User = get_user_model()
     users = {}
@@ -226,7 +262,7 @@ def import_site(document: dict, media_source: Path, progress: Progress) -> dict:
     Series.objects.bulk_create(
         Series(
             pk=entry["id"],
-            title=entry["title"],
+            title=one_line(entry["title"]),
             slug=entry["slug"],
             description=entry["description"],
         )
@@ -235,7 +271,7 @@ def import_site(document: dict, media_source: Path, progress: Progress) -> dict:
     for entry in progress.each(document["posts"], "Writing posts", "posts"):
         post = Post(
             pk=entry["id"],
-            title=entry["title"],
+            title=one_line(entry["title"]),
             slug=entry["slug"],
             description=entry["description"],
             body=entry["body"],

@@ -1,5 +1,6 @@
 from urllib.parse import urlsplit
 
+from django.contrib.postgres.functions import RandomUUID
 from django.db import models
 from django.utils import timezone
 
@@ -63,6 +64,13 @@ class Webmention(models.Model):
     received_at = models.DateTimeField(default=timezone.now)
     verified_at = models.DateTimeField(null=True, blank=True)
     moderated_at = models.DateTimeField(null=True, blank=True)
+    status_token = models.UUIDField(
+        db_default=RandomUUID(),
+        unique=True,
+        editable=False,
+        help_text="Names its status page for the sender: random, so that no one can count "
+        "through the mentions received.",
+    )
 
     objects = WebmentionQuerySet.as_manager()
 
@@ -87,7 +95,7 @@ class Receipt(models.Model):
     webmention = models.ForeignKey(Webmention, on_delete=models.CASCADE, related_name="receipts")
     received_at = models.DateTimeField(default=timezone.now)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
-    source_domain = models.CharField(max_length=255)
+    source_domain = models.CharField(max_length=255)  # registrable: ops.limit_keys.limit_domain
 
     class Meta:
         indexes = [

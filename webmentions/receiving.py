@@ -1,7 +1,7 @@
 """What happens to a webmention we receive: accepted (or refused) at once, verified by the worker.
 
 `accept` runs in the request: it checks the two URLs and the limits, records the request and
-queues `tasks.verify`. The worker fetches the source (webmentions.fetch), checks that it still
+queues `tasks.verify`. The worker fetches the source (ops.fetch), checks that it still
 links to the target, reads its microformats2 (mf2py) and stores what it says as plain text, then
 judges it as a comment is judged (comments.services.judge: bans, then the anti-spam rules). A
 source that is gone (410, 404) or no longer links takes its mention down.
@@ -24,8 +24,9 @@ from comments import services as comment_services
 from comments import spam_rules
 from comments.models import Comment
 from comments.permissions import moderators
+from ops.fetch import FetchRefused, fetch
+from ops.limit_keys import client_key, limit_domain, same_client
 from ops.mail import send_later
-from webmentions.fetch import FetchRefused, fetch
 from webmentions.models import Receipt, Webmention
 
 MAX_AUTHOR_NAME = Webmention._meta.get_field("author_name").max_length
@@ -79,16 +80,17 @@ def check_url(name: str, url: str) -> str:
 
 def limit_reached(ip_address: str | None, domain: str, now) -> bool:
     """Counted in PostgreSQL under advisory locks, as the comments' flood limit: the limits hold
-    across workers and hosts."""
+    across workers and hosts. A sender counts by `ops.limit_keys.client_key` (an IPv6 one by its
+    /64); `domain` is the source's registrable domain (`ops.limit_keys.limit_domain`)."""
+    same = same_client("ip_address", ip_address)
     with connection.cursor() as cursor:
-        for key in (f"webmentions.ip:{ip_address}", f"webmentions.domain:{domain}"):
+        for key in (f"webmentions.ip:{client_key(ip_address)}", f"webmentions.domain:{domain}"):
             cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [key])
     recent = Receipt.objects.filter(
         received_at__gte=now - timedelta(seconds=settings.WEBMENTIONS_WINDOW_SECONDS)
     )
     return (
-        ip_address is not None
-        and recent.filter(ip_address=ip_address).count() >= settings.WEBMENTIONS_LIMIT_PER_ADDRESS
+        same is not None and recent.filter(same).count() >= settings.WEBMENTIONS_LIMIT_PER_ADDRESS
     ) or recent.filter(source_domain=domain).count() >= settings.WEBMENTIONS_LIMIT_PER_DOMAIN
 
 
@@ -100,7 +102,7 @@ def accept(source: str, target: str, request, ip_address: str | None) -> Webment
     if normalise(source) == normalise(target):
         raise Refused("The source and the target are the same page.")
     post = target_post(target, request)
-    domain = (urlsplit(source).hostname or "").lower()
+    domain = limit_domain(urlsplit(source).hostname or "")
     now = timezone.now()
     with transaction.atomic():
         if limit_reached(ip_address, domain, now):
@@ -215,7 +217,7 @@ def verify(mention_id: int, ip_address: str | None) -> None:
     if mention is None:
         return
     try:
-        page = fetch(mention.source)
+        page = fetch(mention.source, agent="webmentions")
     except FetchRefused as error:
         fail(mention, f"the source could not be fetched: {error}")
         return

@@ -20,11 +20,11 @@ from django.db.models.signals import post_save
 from django.utils import timezone
 
 from blog.models import Post
-from webmentions.fetch import FetchRefused, fetch
+from ops.fetch import FetchRefused, fetch
 from webmentions.models import SentWebmention
 
 logger = logging.getLogger("webmentions")
-LINK_HEADER = re.compile(r"<([^>]*)>\s*;([^,]*)", re.IGNORECASE)
+REL = re.compile(r'rel\s*=\s*"?([^";]*)"?', re.IGNORECASE)
 
 
 def connect() -> None:
@@ -73,14 +73,42 @@ def send_for_post(post_id: int) -> None:
         tasks.send_one.enqueue(sent.pk)
 
 
+def links(value: str) -> list[tuple[str, str]]:
+    """The (URL, parameters) of each `<URL>; parameters` in a Link header, in one pass: each
+    character is looked at a bounded number of times, whatever the header (a regular
+    expression here backtracked quadratically on a run of "<")."""
+    found, position = [], 0
+    while (start := value.find("<", position)) != -1:
+        end = value.find(">", start + 1)
+        if end == -1:
+            break  # no "<" after this one can be closed either
+        comma = value.find(",", end)
+        stop = len(value) if comma == -1 else comma
+        params = value[end + 1 : stop].lstrip()
+        if params.startswith(";"):
+            found.append((value[start + 1 : end], params[1:]))
+            position = stop
+        else:
+            position = end + 1  # a "<" before `end` would close at `end` and fail the same
+    return found
+
+
+def endpoint_in_headers(values: list[str]) -> str | None:
+    """The first URL of the Link headers whose rel names webmention, as written."""
+    for value in values:
+        for url, params in links(value):
+            rel = REL.search(params)
+            if rel and "webmention" in rel.group(1).lower().split():
+                return url
+    return None
+
+
 def discover(target: str) -> tuple[str | None, int]:
     """The target's webmention endpoint (absolute), or None; and the status it answered."""
-    page = fetch(target)
-    for value in page.headers.get_all("Link") or []:
-        for url, params in LINK_HEADER.findall(value):
-            rel = re.search(r'rel\s*=\s*"?([^";]*)"?', params, re.IGNORECASE)
-            if rel and "webmention" in rel.group(1).lower().split():
-                return urljoin(page.url, url), page.status
+    page = fetch(target, agent="webmentions")
+    endpoint = endpoint_in_headers(page.headers.get_all("Link") or [])
+    if endpoint is not None:
+        return urljoin(page.url, endpoint), page.status
     if "html" in page.headers.get_content_type():
         soup = BeautifulSoup(page.text, "html.parser")
         for tag in soup.find_all(["link", "a"], href=True):
@@ -115,7 +143,9 @@ def send_one(sent_id: int) -> None:
                 sent.save()
                 return
             sent.endpoint = endpoint[:2000]
-            answer = fetch(endpoint, form={"source": source, "target": sent.target})
+            answer = fetch(
+                endpoint, form={"source": source, "target": sent.target}, agent="webmentions"
+            )
             sent.response_code = answer.status
             if not 200 <= answer.status < 300:
                 raise FetchRefused(f"the endpoint answered {answer.status}")

@@ -6,5 +6,5 @@ app_name = "webmentions"
 
 urlpatterns = [
     path("webmention/", views.receive, name="endpoint"),
-    path("webmention/<int:pk>/", views.status, name="status"),
+    path("webmention/<uuid:token>/", views.status, name="status"),
 ]

@@ -4,6 +4,7 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
+from blog.models import Post
 from ops.client_ip import client_ip
 from webmentions import receiving
 from webmentions.models import Webmention
@@ -31,7 +32,8 @@ def receive(request):
         )
         response.headers["Retry-After"] = "600"
         return response
-    status_url = request.build_absolute_uri(reverse("webmentions:status", args=[mention.pk]))
+    status_path = reverse("webmentions:status", args=[mention.status_token])
+    status_url = request.build_absolute_uri(status_path)
     response = HttpResponse(
         f"Accepted: it will be verified, then moderated. Status: {status_url}\n",
         status=202,
@@ -42,7 +44,9 @@ def receive(request):
 
 
 @require_GET
-def status(request, pk):
-    """Where a sender reads how its webmention is doing (not what a moderator decided)."""
-    mention = get_object_or_404(Webmention, pk=pk)
-    return render(request, "webmentions/status.html", {"mention": mention})
+def status(request, token):
+    """Where a sender reads how its webmention is doing (not what a moderator decided), at the
+    random address its 202 gave; the post is named only while it is public."""
+    mention = get_object_or_404(Webmention.objects.select_related("post"), status_token=token)
+    public = Post.objects.published().filter(pk=mention.post_id).exists()
+    return render(request, "webmentions/status.html", {"mention": mention, "post_public": public})

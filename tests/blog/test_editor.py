@@ -1,9 +1,11 @@
-"""The editor's live preview and image upload answer staff only."""
+"""The editor's live preview and image upload answer staff who may write posts only."""
 
 import io
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.core.files.storage import default_storage
+from django.test import Client
 from django.urls import reverse
 from PIL import Image
 
@@ -38,6 +40,56 @@ def test_readers_without_staff_status_are_refused(client, endpoint):
     client.force_login(UserFactory())
     response = client.post(reverse(endpoint), {"content": "**bold**"})
     assert_sent_to_admin_login(response)
+
+
+def signed_in(user) -> Client:
+    browser = Client()
+    browser.force_login(user)
+    return browser
+
+
+def png_upload():
+    upload = io.BytesIO(png_bytes())
+    upload.name = "photo.png"
+    return upload
+
+
+@pytest.fixture
+def author_client(db):
+    """Staff who may add posts but is no superuser (an author, not the site's editor)."""
+    author = UserFactory(username="author", is_staff=True)
+    author.user_permissions.add(Permission.objects.get(codename="add_post"))
+    return signed_in(author)
+
+
+@pytest.mark.parametrize("endpoint", ENDPOINTS)
+def test_a_moderator_may_neither_preview_nor_upload(moderator_client, endpoint, settings, tmp_path):
+    """Moderators are staff, but staff status is not the right to publish images."""
+    settings.MEDIA_ROOT = tmp_path
+    response = moderator_client.post(
+        reverse(endpoint), {"content": "**bold**", "image": png_upload()}
+    )
+    assert response.status_code == 403
+    assert list(tmp_path.rglob("*.png")) == []
+
+
+@pytest.mark.parametrize("endpoint", ENDPOINTS)
+def test_staff_without_any_permission_may_neither_preview_nor_upload(endpoint, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    browser = signed_in(UserFactory(username="clerk", is_staff=True))
+    response = browser.post(reverse(endpoint), {"content": "**bold**", "image": png_upload()})
+    assert response.status_code == 403
+    assert list(tmp_path.rglob("*.png")) == []
+
+
+def test_an_author_who_may_add_posts_previews_and_uploads(author_client, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    preview = author_client.post(reverse("blog:markdownx-preview"), {"content": "**bold**"})
+    assert preview.status_code == 200
+    assert "<strong>bold</strong>" in preview.content.decode()
+    upload = author_client.post(reverse("blog:markdownx-upload"), {"image": png_upload()})
+    assert upload.status_code == 200
+    assert len(list(tmp_path.rglob("*.png"))) == 1
 
 
 def test_preview_is_rendered_by_the_sites_sanitising_renderer(editor_client):

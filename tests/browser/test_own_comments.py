@@ -31,6 +31,10 @@ def test_the_writer_edits_and_deletes_and_nobody_else_can(
     mine = writer.locator(".own-comments")
     expect(mine.get_by_role("link", name="Edit your comment")).to_be_visible()
     expect(mine.get_by_role("link", name="Delete your comment")).to_be_visible()
+    # Each control names the comment it acts on, for a screen reader too.
+    named = "Edit your comment “Weight decay is L2 regularisation.”"
+    expect(mine.get_by_role("link", name=named, exact=True)).to_be_visible()
+    expect(mine.locator(".own-comment-excerpt")).to_have_text("Weight decay is L2 regularisation.")
     other.goto(post_url)
     expect(other.locator(f"#comment-{comment.pk}")).to_contain_text("Weight decay")
     expect(other.get_by_role("link", name="Edit your comment")).to_have_count(0)

@@ -115,6 +115,15 @@ def test_the_flood_limit_counts_each_address_and_only_the_window(send_comment, s
     assert send_comment(address="203.0.113.2").status_code == 303
 
 
+def test_two_ipv6_addresses_of_one_64_share_a_flood_count(send_comment, settings):
+    """An IPv6 visitor holds a whole /64: changing the last bits is not another visitor."""
+    settings.COMMENTS_FLOOD_LIMIT = 2
+    assert send_comment(address="2001:db8:1:2::1").status_code == 303
+    assert send_comment(address="2001:db8:1:2:aaaa::9").status_code == 303
+    assert send_comment(address="2001:db8:1:2:ffff:ffff:ffff:ffff").status_code == 429
+    assert send_comment(address="2001:db8:1:3::1").status_code == 303  # the next /64
+
+
 def test_x_forwarded_for_is_ignored_without_a_trusted_proxy(rf, settings):
     settings.TRUSTED_PROXY_COUNT = 0
     request = rf.post("/", REMOTE_ADDR="203.0.113.9", HTTP_X_FORWARDED_FOR="1.2.3.4")

@@ -18,6 +18,7 @@ from comments.services import TooLateToUndo, moderate, undo
 from notifications.models import Address, MailRequest, Subscription
 from notifications.tasks import mail_data_link
 from ops.models import OutgoingMail
+from tests.support.accessible import links_in
 from tests.support.factories import CommentFactory, PostFactory, StaffFactory
 
 ORIGINAL = "Gradient descent needs a learning rate that is small enough."
@@ -65,6 +66,41 @@ def test_small_edits_cannot_add_up(client, published):
         edit(client, published, Comment.objects.get().body + " more words")
     published.refresh_from_db()
     assert published.status == "pending"  # judged against the approved text, not the last
+
+
+@pytest.fixture
+def long_published(send_comment, client):
+    """The longest comment, in a two-letter alphabet (where difflib took seconds), approved."""
+    send_comment(body="ab" * 2500)
+    comment = Comment.objects.get()
+    moderate(Comment.objects.filter(pk=comment.pk), "approved", StaffFactory())
+    comment.refresh_from_db()
+    return comment
+
+
+def test_a_small_edit_of_a_long_two_letter_comment_keeps_it_published(client, long_published):
+    edit(client, long_published, "ba" * 2500)  # the first letter moved to the end: 2 changes
+    long_published.refresh_from_db()
+    assert (long_published.status, long_published.body) == ("approved", "ba" * 2500)
+
+
+def test_an_edit_of_21_characters_goes_back_to_the_queue_saying_so(client, long_published):
+    edit(client, long_published, "b" * 21 + long_published.body[21:])  # 11 letters differ...
+    long_published.refresh_from_db()
+    assert long_published.status == "approved"
+    edit(client, long_published, "b" * 42 + long_published.body[42:])  # ...21 letters differ
+    long_published.refresh_from_db()
+    assert long_published.status == "pending"
+    assert long_published.status_reason == "edited: more than 20 characters changed since approval"
+
+
+def test_a_small_edit_adding_a_link_goes_back_to_the_queue_saying_so(client, published):
+    edit(client, published, ORIGINAL + " https://x.example")
+    published.refresh_from_db()
+    assert published.status == "pending"
+    assert published.status_reason == (
+        "edited: 18 characters changed since approval, and a new link"
+    )
 
 
 def test_an_edit_may_add_no_link(client, published):
@@ -287,3 +323,40 @@ def test_deleting_a_comment_with_only_a_pending_reply_keeps_the_reply(client, pu
     assert Comment.objects.filter(pk=reply.pk).exists()
     published.refresh_from_db()
     assert published.deleted_at is not None
+
+
+def own_comments_list(page) -> str:
+    """The writer's "Your published comments here" list on a post page."""
+    html = page.content.decode()
+    start = html.index('<section class="own-comments"')
+    return html[start : html.index("</section>", start)]
+
+
+def test_each_of_the_writers_published_comments_is_told_apart_by_its_text(
+    client, send_comment, post
+):
+    """Two comments of the same minute: each entry of the writer's own list shows the start of
+    its text, and its links say, to a screen reader too, which comment they open, edit or
+    delete (not "Edit, Delete, Edit, Delete")."""
+    long = "Second thought:   momentum\nmatters more than the learning rate, " + "really " * 20
+    for body in ["First thought: use a smaller learning rate.", long]:
+        send_comment(body=body)
+    moderate(Comment.objects.all(), "approved", StaffFactory())
+    first, second = Comment.objects.order_by("pk")
+    excerpt = "Second thought: momentum matters more than the learning rat…"
+    assert (first.excerpt, second.excerpt) == (first.body, excerpt)
+
+    mine = own_comments_list(client.get(post.get_absolute_url()))
+    for comment in (first, second):
+        assert f'<q class="own-comment-excerpt" dir="auto">{comment.excerpt}</q>' in mine
+    names = [link.name for link in links_in(mine)]
+    assert names == [
+        name
+        for comment in (first, second)
+        for name in (
+            f"Your comment of {comment.created_at:%B} {comment.created_at.day}, "
+            f"{comment.created_at:%H:%M}: {comment.excerpt}",
+            f"Edit your comment “{comment.excerpt}”",
+            f"Delete your comment “{comment.excerpt}”",
+        )
+    ]

@@ -9,11 +9,14 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import escape
 from pytest_django.asserts import assertContains, assertNotContains
 
+from comments.forms import token_scope
 from comments.markup import render_comment
 from comments.models import Comment
+from ops import form_tokens
 from tests.support.comments import comment_url, form_data
 from tests.support.factories import CommentFactory, PostFactory, StaffFactory
 from tests.support.forms import as_typed, find_form
@@ -200,7 +203,7 @@ def test_once_approved_the_comment_shows_like_any_other(client, send_comment, po
     send_comment(body="Worth approving")
     Comment.objects.update(status=Comment.Status.APPROVED)
     page = client.get(post.get_absolute_url())
-    assertContains(page, "Worth approving", count=1)
+    assertContains(page, "<p>Worth approving</p>", count=1)  # besides its writer's own list
     assertNotContains(page, "Awaiting moderation")
 
 
@@ -273,19 +276,20 @@ EXPIRED = (
 
 
 @pytest.mark.parametrize(
-    ("token", "message"),
+    ("token", "message", "sent_again_at_once"),
     [
-        ("missing", NOT_VERIFIED),
-        ("forged", NOT_VERIFIED),
-        ("another post's", NOT_VERIFIED),
-        ("expired", EXPIRED),
+        ("missing", NOT_VERIFIED, "too fast"),
+        ("forged", NOT_VERIFIED, "too fast"),
+        ("another post's", NOT_VERIFIED, "too fast"),
+        ("expired", EXPIRED, "waits for a moderator"),
     ],
 )
-def test_a_form_refused_for_its_token_keeps_the_text_and_may_be_sent_again_at_once(
-    client, post, token, message
+def test_a_form_refused_for_its_token_keeps_the_text_and_only_an_expired_one_may_be_sent_at_once(
+    client, post, token, message, sent_again_at_once
 ):
-    """The re-shown form carries a fresh token for this post, dated back so that resending it
-    straight away is not "too fast": the comment then waits for a moderator like any other."""
+    """The re-shown form carries a fresh token for this post. After an expired token it is dated
+    back, so that resending straight away is not "too fast"; after a missing or forged one it is
+    dated at the refusal (anyone can send a garbled token), so a bot resending at once is."""
     data = form_data(post, body="Words I typed", seconds_ago=86_401 if token == "expired" else 30)
     if token == "missing":
         del data["token"]
@@ -293,6 +297,7 @@ def test_a_form_refused_for_its_token_keeps_the_text_and_may_be_sent_again_at_on
         data["token"] = "forged"
     elif token == "another post's":
         data["token"] = form_data(PostFactory())["token"]
+    refused_at = timezone.now()
     response = client.post(comment_url(post), data)
     assertContains(response, message, status_code=400)
     assertContains(response, "Words I typed", status_code=400)
@@ -301,9 +306,16 @@ def test_a_form_refused_for_its_token_keeps_the_text_and_may_be_sent_again_at_on
     renewed = find_form(response.content.decode(), css_class="comment-form").fields
     assert renewed["token"] not in ("", data.get("token"))
     assert renewed["body"] == "Words I typed"
+    dated = form_tokens.read(renewed["token"], token_scope(post))
+    assert (dated >= refused_at.replace(microsecond=0)) == (sent_again_at_once == "too fast")
     assert client.post(comment_url(post), renewed).status_code == 303
     comment = Comment.objects.get()
-    assert (comment.body, comment.status) == ("Words I typed", Comment.Status.PENDING)
+    assert comment.body == "Words I typed"
+    if sent_again_at_once == "too fast":
+        assert comment.status == Comment.Status.SPAM
+        assert comment.status_reason.startswith("too fast: ")
+    else:
+        assert comment.status == Comment.Status.PENDING
 
 
 def test_comments_on_an_unpublished_post_are_refused(client, db):

@@ -1,14 +1,22 @@
 """Asking for mail is limited per address and per visitor's address (no mail bombing through our
 forms): five requests for one address make one confirmation; past the limit, 429."""
 
+import logging
+from datetime import UTC, datetime
+from unittest import mock
+
 from django.conf import settings
 from django.urls import reverse
+from django_tasks_db.models import DBTaskResult
 from pytest_django.asserts import assertContains
 
 from comments.models import Comment
 from notifications.forms import token_scope
-from notifications.models import MailRequest, Subscription
+from notifications.models import Address, MailRequest, Subscription
+from notifications.tasks import subscribe_to_new_posts
 from ops import form_tokens
+from ops.limit_keys import limit_address
+from ops.models import OutgoingMail
 from tests.support.comments import comment_url, form_data
 from tests.support.factories import PostFactory
 from tests.support.forms import find_form
@@ -105,3 +113,68 @@ def test_the_429_page_states_the_window_the_limit_is_counted_in(client, post, se
     assert refused.status_code == 429
     assert refused.headers["Retry-After"] == "600"
     assertContains(refused, "in the last 10 minutes", status_code=429)
+
+
+def follow(client, post, email: str, ip: str) -> int:
+    """The Follow form for `email` sent from `ip`: its answer's status."""
+    data = {"email": email, "token": form_tokens.issue(token_scope(post))}
+    return client.post(follow_path(post), data, REMOTE_ADDR=ip).status_code
+
+
+def test_plus_addresses_of_one_inbox_share_the_request_count(client, post, settings):
+    """`victim+1@` and `victim+2@` reach one inbox: they are one address for the limit."""
+    settings.NOTIFICATIONS_REQUESTS_PER_ADDRESS = 2
+    assert follow(client, post, "victim+1@example.com", "198.51.100.1") == 303
+    assert follow(client, post, "victim+2@example.com", "198.51.100.2") == 303
+    assert follow(client, post, "Victim@example.com", "198.51.100.3") == 429
+    assert follow(client, post, "victim+3@EXAMPLE.com", "198.51.100.4") == 429
+    assert follow(client, post, "other@example.com", "198.51.100.5") == 303
+
+
+def test_two_ipv6_visitors_of_one_64_share_the_request_count(client, post, settings):
+    settings.NOTIFICATIONS_REQUESTS_PER_IP = 2
+    assert follow(client, post, "a@example.com", "2001:db8:7:8::1") == 303
+    assert follow(client, post, "b@example.com", "2001:db8:7:8:1:2:3:4") == 303
+    assert follow(client, post, "c@example.com", "2001:db8:7:8::ffff") == 429
+    assert follow(client, post, "c@example.com", "2001:db8:7:9::1") == 303  # another /64
+
+
+def test_three_visitors_cannot_fill_one_inbox_with_plus_addresses(client, mail):
+    """The attack measured: three client addresses, ten requests each for `victim+N@`, put 30
+    confirmation mails into one inbox in seconds. Now at most the per-address limit goes in."""
+    post = PostFactory()
+    statuses = [
+        follow(client, post, f"victim+{visitor * 10 + n}@example.com", f"203.0.113.{visitor}")
+        for visitor in (1, 2, 3)
+        for n in range(10)
+    ]
+    assert statuses.count(303) == settings.NOTIFICATIONS_REQUESTS_PER_ADDRESS
+    mail.drain()
+    inbox = [m for m in mail.server.messages if limit_address(str(m["To"])) == "victim@example.com"]
+    assert 0 < len(inbox) <= settings.NOTIFICATIONS_REQUESTS_PER_ADDRESS
+
+
+def test_past_the_site_wide_ceiling_confirmation_mail_waits_for_the_next_hour(db, settings, caplog):
+    """NOTIFICATIONS_CONFIRMATIONS_PER_HOUR holds for the whole site: past it, a confirmation
+    mail is stored and sent at the next hour with room, never dropped; the log says so."""
+    settings.NOTIFICATIONS_CONFIRMATIONS_PER_HOUR = 2
+    ten_past_ten = datetime(2026, 12, 8, 10, 10, tzinfo=UTC)
+    readers = [f"reader{n}@example.com" for n in range(5)]
+    with (
+        mock.patch("django.utils.timezone.now", return_value=ten_past_ten),
+        caplog.at_level(logging.WARNING, logger="notifications"),
+    ):
+        for email in readers:
+            subscribe_to_new_posts.call(email=email, marks=[])
+
+    mails = list(OutgoingMail.objects.order_by("pk"))
+    assert [mail.to for mail in mails] == readers  # every one kept
+    deliveries = {
+        # django-tasks-db writes "at once" as the year 9999.
+        task.args_kwargs["args"][0]: task.run_after if task.run_after.year < 9999 else None
+        for task in DBTaskResult.objects.filter(task_path="ops.mail.deliver")
+    }
+    eleven, noon = ten_past_ten.replace(hour=11, minute=0), ten_past_ten.replace(hour=12, minute=0)
+    assert [deliveries[mail.pk] for mail in mails] == [None, None, eleven, eleven, noon]
+    assert Address.objects.get(email="reader4@example.com").confirmation_mailed_at == noon
+    assert "goes at 2026-12-08T11:00:00+00:00" in caplog.text

@@ -150,3 +150,20 @@ def test_a_reply_in_a_thread_whose_first_comment_was_then_marked_spam_mails_none
     announce.call([reply.pk])  # what the worker does once the approval is committed
     for mail in OutgoingMail.objects.all():
         assert "pills" not in mail.body_text and "pills" not in mail.body_html, mail.to
+
+
+def test_a_post_with_a_line_break_in_its_title_still_has_its_mail_sent(client, mail, moderator):
+    """A title is one line in a subject (a line break in a header would stop every mail)."""
+    post = PostFactory(title="On\ncompilers,\r\n\tpart two")  # as an old import stored it
+    subscribed(FAY, post)
+    pending = send_comment(
+        client, post, address="192.0.2.9", name="Bea", email="bea@example.com",
+        body="Start with the dragon book.",
+    )  # fmt: skip
+    [notice] = mail.wait_for(moderator.email)  # moderator@example.com
+    assert subject_of(notice) == "Comment awaiting moderation on “On compilers, part two”"
+    moderate(Comment.objects.filter(pk=pending.pk), Comment.Status.APPROVED, moderator)
+    [to_fay] = mail.wait_for(FAY)
+    assert subject_of(to_fay) == "A new comment on “On compilers, part two”"
+    mail.drain()
+    assert not OutgoingMail.objects.filter(sent_at=None).exists()

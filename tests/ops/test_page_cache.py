@@ -3,22 +3,26 @@ would: what it stores, for whom, under which key, and what it answers. Invalidat
 workers and hosts is in tests/reliability/test_page_cache.py."""
 
 import gzip
+import logging
 import re
 import threading
 import time
+from urllib.parse import urlencode
 
 import brotli
 import pytest
 from django.core.handlers.wsgi import WSGIHandler
 from django.urls import reverse
+from django.utils.html import escape
 
 from comments.forms import token_scope
 from ops import form_tokens
-from ops.page_cache import PageCache
+from ops.page_cache import PageCache, token_placeholder
 from tests.support.factories import CommentFactory, PostFactory
 from tests.support.wsgi import call, connections_kept
 
 TOKEN = re.compile(r'name="token" value="([^"]+)"')
+SIGNED = re.compile(r"[\w-]+:[\w-]+:[\w-]+")  # what django.core.signing.dumps writes
 HOME = reverse("blog:post-list")
 
 
@@ -425,3 +429,91 @@ def test_the_cache_can_be_turned_off(django_app, post):
     call(cache, post.get_absolute_url())
     call(cache, post.get_absolute_url())
     assert django_app.calls == 2
+
+
+def tokens_of(page: str, scope: str) -> list[str]:
+    """Every string on `page` that reads as a form token of `scope`."""
+    found = []
+    for candidate in SIGNED.findall(page):
+        try:
+            form_tokens.read(candidate, scope)
+        except (form_tokens.BadToken, form_tokens.ExpiredToken):
+            continue
+        found.append(candidate)
+    return found
+
+
+def marker_of(scope: str) -> str:
+    """A marker as the page cache wrote them before they carried a nonce."""
+    return f"__page_cache_token_{scope.encode().hex()}__"
+
+
+@pytest.mark.parametrize(
+    ("body", "shown"),
+    [
+        ("`__page_cache_token_zz__`", "<code>__page_cache_token_zz__</code>"),
+        ("So helpful__page_cache_token_.", "So helpful__page_cache_token_."),
+        ("Compare x{other}y", "Compare x{other}y"),
+    ],
+    ids=["a code span", "an unfinished marker", "a marker naming another post's form"],
+)
+def test_a_comment_spelling_a_token_marker_is_shown_as_typed_on_a_page_that_still_works(
+    cache, django_app, post, body, shown
+):
+    """Nothing a writer types is taken for the page cache's own markers: the post page answers
+    200 to readers without cookies, from the cache too, each answer with a token of its own."""
+    other = PostFactory()
+    body = body.replace("{other}", marker_of(token_scope(other)))
+    shown = shown.replace("{other}", marker_of(token_scope(other)))
+    CommentFactory(post=post, body=body)
+    answers = [call(cache, post.get_absolute_url()) for _ in range(3)]
+    assert [answer.status for answer in answers] == [200, 200, 200]
+    assert django_app.calls == 1  # the two after it from the cache
+    for answer in answers:
+        assert shown in answer.text
+        form_tokens.read(TOKEN.search(answer.text).group(1), token_scope(post))
+        assert tokens_of(answer.text, token_scope(other)) == []
+
+
+@pytest.mark.parametrize("query", ["__page_cache_token_zz__", "helpful__page_cache_token_."])
+def test_a_search_for_a_token_marker_is_answered_with_the_query_as_typed(cache, post, query):
+    search = reverse("blog:search") + "?" + urlencode({"q": query})
+    for _ in range(2):
+        response = call(cache, search)
+        assert response.status == 200
+        assert escape(query) in response.text
+
+
+def test_a_search_never_signs_a_token_for_the_form_its_query_names(cache, post):
+    """A query is text: the page carries tokens for its own forms only, never for a scope a
+    request spells out (a signing oracle)."""
+    scope = token_scope(post)
+    search = reverse("blog:search") + "?" + urlencode({"q": "x" + marker_of(scope) + "y"})
+    for _ in range(2):
+        response = call(cache, search)
+        assert response.status == 200
+        assert marker_of(scope) in response.text
+        assert tokens_of(response.text, scope) == []
+
+
+def test_a_page_with_a_malformed_marker_of_its_own_is_answered_uncached_and_logged(caplog):
+    """Should a page ever hold a marker of its rendering that the page cache cannot read, the
+    reader still gets the page (its sound markers replaced by tokens), and it is not stored."""
+
+    def application(environ, start_response):
+        application.calls += 1
+        marker = token_placeholder("ops.test:1")
+        broken = marker.removesuffix("__")
+        start_response("200 OK", [("Content-Type", "text/html"), PUBLIC])
+        return [f"<p>{marker}</p><p>{broken}</p><p>{marker[:-3]}9__</p>".encode()]
+
+    application.calls = 0
+    cache = listening(application)
+    caplog.set_level(logging.WARNING, logger="ops.page_cache")
+    for _ in range(2):
+        response = call(cache, HOME)
+        assert response.status == 200
+        token = re.search(r"<p>([^<]+)</p>", response.text).group(1)
+        assert form_tokens.read(token, "ops.test:1")
+    assert application.calls == 2
+    assert "malformed or unknown form-token marker" in caplog.text

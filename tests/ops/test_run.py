@@ -168,7 +168,13 @@ def serving(run_folder, django_db_setup):
         assert supervisor.poll() is None, log.read_text()
         started = psutil.Process(supervisor.pid).children(recursive=True)
         (master,) = [p for p in started if p.ppid() == supervisor.pid and "gunicorn" in p.cmdline()]
-        assert any("db_worker" in process.cmdline() for process in started)
+        workers = [
+            p.cmdline()[p.cmdline().index("db_worker") :]
+            for p in started
+            if "db_worker" in p.cmdline()
+        ]
+        # The mail's worker, and the remote fetches' worker: no mail waits behind the network.
+        assert sorted(workers) == [["db_worker"], ["db_worker", "--queue-name", "remote"]]
         yield supervisor, master, started, log.read_text
     finally:
         if supervisor.poll() is None:

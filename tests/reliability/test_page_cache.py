@@ -52,6 +52,22 @@ def test_an_approved_comment_shows_on_every_worker(server, transactional_db):
     every_worker_shows(server, path, "Held for a moment.")
 
 
+def test_a_comment_spelling_a_token_marker_leaves_its_post_answering_on_every_worker(
+    server, transactional_db
+):
+    """Text that looks like the page cache's form-token marker is text: every worker shows the
+    post page with it, keeps the page, and answers it from memory."""
+    post = PostFactory()
+    path = post.get_absolute_url()
+    warm(server, path)
+    CommentFactory(post=post, body="So helpful__page_cache_token_. See `__page_cache_token_zz__`")
+    every_worker_shows(server, path, "So helpful__page_cache_token_.")
+    warm(server, path)
+    response = Reader(server.url).get(path)
+    assert (response.status, answered_by(response)[0]) == (200, "hit")
+    assert "<code>__page_cache_token_zz__</code>" in response.text
+
+
 def test_an_edit_shows_on_every_worker_and_on_the_home_page(server, transactional_db):
     post = PostFactory()
     warm(server, post.get_absolute_url())

@@ -9,6 +9,7 @@ import asyncio
 import email
 import os
 import re
+import signal
 import subprocess
 import sys
 import tempfile
@@ -33,6 +34,7 @@ class MailServer:
         # Seconds each recipient waits before the server accepts it: a slow mail provider,
         # so that a test can stop a sender mid-batch (before a message is taken).
         self.recipient_delay = 0.0
+        self._kill_at: tuple[int, int] | None = None
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
         await asyncio.sleep(self.recipient_delay)
@@ -41,7 +43,16 @@ class MailServer:
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's hook name)
         self.messages.append(email.message_from_bytes(envelope.content, policy=policy.default))
+        if self._kill_at is not None and len(self.messages) == self._kill_at[0]:
+            pid = self._kill_at[1]
+            self._kill_at = None
+            os.kill(pid, signal.SIGKILL)  # the message is taken; the sender never hears so
         return "250 Message accepted"
+
+    def kill_on_accepting(self, process: subprocess.Popen, count: int) -> None:
+        """Kill `process` (SIGKILL) when the server has taken its `count`-th message in all,
+        before it answers: the sender dies not knowing that the message went."""
+        self._kill_at = (count, process.pid)
 
     def start(self) -> None:
         self._controller = Controller(self, hostname="127.0.0.1", port=self.port)
@@ -111,9 +122,30 @@ def subscribed(email_address: str, post, thread=None):
 class TaskWorker:
     """`manage.py db_worker` on the test database."""
 
+    running: list["TaskWorker"] = []  # every worker started and not yet stopped
+
     def __init__(self, process: subprocess.Popen, log: Path):
         self.process = process
         self.log = log
+
+    def wait_until_started(self, seconds: float = 60) -> None:
+        started = lambda: "Starting worker" in self.log.read_text()  # noqa: E731
+        until(started, f"the worker to start (log: {self.log})", seconds)
+
+    @classmethod
+    @contextmanager
+    def others_paused(cls):
+        """Every worker already running (the session's) idle and stopped (SIGSTOP) meanwhile,
+        so that a test's own workers alone take its tasks."""
+        paused = list(cls.running)
+        for worker in paused:
+            worker.drain()
+            worker.process.send_signal(signal.SIGSTOP)
+        try:
+            yield
+        finally:
+            for worker in paused:
+                worker.process.send_signal(signal.SIGCONT)
 
     def drain(self, seconds: float = 30) -> None:
         """Wait until no task is waiting to run now or running, so that nothing holds a
@@ -128,8 +160,9 @@ class TaskWorker:
 
 
 @contextmanager
-def task_worker(env: dict[str, str]):
-    """Start the worker with `env` added to this process's environment; stop it at the end."""
+def task_worker(env: dict[str, str], queues: str = "default,remote"):
+    """Start the worker of `queues` (both, as one worker, unless a test separates them) with
+    `env` added to this process's environment; stop it at the end."""
     with tempfile.NamedTemporaryFile(prefix="worker-", suffix=".log", delete=False) as file:
         log = Path(file.name)
     print(f"the task worker logs to {log}")
@@ -147,6 +180,8 @@ def task_worker(env: dict[str, str]):
                 sys.executable,
                 "manage.py",
                 "db_worker",
+                "--queue-name",
+                queues,
                 "--interval",
                 "0.05",
                 "--no-startup-delay",
@@ -156,9 +191,12 @@ def task_worker(env: dict[str, str]):
             stdout=output,
             stderr=output,
         )
+    worker = TaskWorker(process, log)
+    TaskWorker.running.append(worker)
     try:
-        yield TaskWorker(process, log)
+        yield worker
     finally:
+        TaskWorker.running.remove(worker)
         process.terminate()
         process.wait(timeout=30)
 

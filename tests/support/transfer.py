@@ -55,9 +55,9 @@ def page_text(html: str) -> str:
 NOT_IN_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
-def wxr_with_comments(bodies: list[str]) -> str:
-    """A small WXR file: one published post with an approved comment for each body (less any
-    character XML cannot carry)."""
+def wxr_with_comments(bodies: list[str], title: str = "Hostile comments") -> str:
+    """A small WXR file: one published post titled `title` with an approved comment for each
+    body (less any character XML cannot carry)."""
     bodies = [NOT_IN_XML.sub("", body) for body in bodies]
     comments = "".join(
         f"""<wp:comment><wp:comment_id>{n}</wp:comment_id>
@@ -74,7 +74,7 @@ def wxr_with_comments(bodies: list[str]) -> str:
  xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:wp="http://wordpress.org/export/1.2/">
 <channel><title>Hostile</title><link>https://hostile.example.com</link>
 <wp:wxr_version>1.2</wp:wxr_version><wp:base_blog_url>https://hostile.example.com</wp:base_blog_url>
-<item><title>Hostile comments</title><link>https://hostile.example.com/hostile/</link>
+<item><title>{title}</title><link>https://hostile.example.com/hostile/</link>
 <dc:creator>someone</dc:creator><content:encoded><![CDATA[<p>Body.</p>]]></content:encoded>
 <wp:post_id>1</wp:post_id><wp:post_date_gmt>2020-01-01 00:00:00</wp:post_date_gmt>
 <wp:post_name>hostile-comments</wp:post_name><wp:status>publish</wp:status>

@@ -273,3 +273,11 @@ def test_a_hostile_term_name_is_inert_and_one_that_makes_no_address_is_reported(
         # Shown as the text it is, never as markup.
         assert "&lt;script&gt;alert(&quot;tag&quot;)&lt;/script&gt;&lt;img" in html, url
         assert "<script>alert" not in html and "<img src=x" not in html, url
+
+
+def test_a_title_with_line_breaks_is_imported_on_one_line(db, tmp_path):
+    """A line break in a title would stop every mail about the post (its subject)."""
+    wxr = tmp_path / "titled.xml"
+    wxr.write_text(wxr_with_comments([], title="Hostile\ncomments,\r\n\tpart two  "))
+    run("import_wordpress", wxr)
+    assert Post.objects.get(slug="hostile-comments").title == "Hostile comments, part two"

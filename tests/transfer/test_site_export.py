@@ -93,6 +93,7 @@ def test_export_then_import_into_a_fresh_site_gives_the_same_pages(site, client)
     assert OldPath.objects.count() == old_paths
     assert pages(client) == before
     assert (site / "media" / "uploads" / "dot.png").read_bytes() == PNG
+    assert 'width="1" height="1"' in Post.objects.get(slug="native").body_html  # its size read
     # Ids are kept and the sequences moved past them.
     last_post, last_comment = Post.objects.latest("pk").pk, Comment.objects.latest("pk").pk
     assert PostFactory().pk > last_post
@@ -138,6 +139,22 @@ def test_import_site_refuses_what_is_not_an_export(db, tmp_path):
         run("import_site", tmp_path / "broken.json")
 
 
+def test_an_import_that_fails_after_copying_the_uploads_leaves_none_of_them_served(site):
+    """The files wait aside until the import commits: a failure serves nothing of it."""
+    run("export_site", "--output", site / "out" / "site.json")
+    document = json.loads((site / "out" / "site.json").read_text())
+    del document["comments"][-1]["name"]  # read after the posts, long after the files
+    (site / "out" / "site.json").write_text(json.dumps(document))
+    empty_the_site(site / "media")
+
+    with pytest.raises(CommandError, match="nothing was imported"):
+        run("import_site", site / "out" / "site.json")
+
+    assert [path for path in (site / "media").rglob("*") if path.is_file()] == []
+    assert Post.objects.count() == 1  # the guide, still
+    assert not Post.objects.filter(slug="native").exists()
+
+
 def test_subscribers_to_new_posts_move_with_their_confirmed_state(site):
     now = timezone.now()
     confirmed = Address.objects.create(email="ada@example.com", confirmed_at=now)
@@ -170,6 +187,24 @@ def test_subscribers_to_new_posts_move_with_their_confirmed_state(site):
     # Still to be mailed when its time comes; a public post is not mailed again.
     assert Post.objects.get(pk=scheduled.pk).mail_subscribers is True
     assert Post.objects.get(slug="mailed").mail_subscribers is False
+
+
+def test_titles_with_line_breaks_are_imported_on_one_line(site):
+    """A line break in a title would stop every mail about the post (its subject)."""
+    Series.objects.create(title="Getting started", slug="getting-started")
+    PostFactory(slug="broken")
+    run("export_site", "--output", site / "site.json")
+    document = json.loads((site / "site.json").read_text())
+    [post] = [entry for entry in document["posts"] if entry["slug"] == "broken"]
+    post["title"] = "A title\non\r\n\ttwo lines"
+    document["series"][0]["title"] = "Getting\nstarted"
+    (site / "site.json").write_text(json.dumps(document))
+    empty_the_site(site / "media")
+
+    run("import_site", site / "site.json")
+
+    assert Post.objects.get(slug="broken").title == "A title on two lines"
+    assert Series.objects.get().title == "Getting started"
 
 
 def test_tags_series_and_bylines_move_with_their_posts(site, client):

@@ -1,10 +1,15 @@
 """Through the real task worker: a received webmention verified, and ours sent for a post's
 links, each to a real loopback server standing for the other site."""
 
+import os
+import subprocess
+import sys
+
 import pytest
 
 from tests.support.factories import PostFactory
 from tests.support.pages import Page
+from tests.support.servers import PROJECT_DIR
 from tests.support.web import until
 from webmentions import sending
 from webmentions.models import SentWebmention, Webmention
@@ -83,3 +88,37 @@ def test_links_to_this_site_get_no_webmention(settings):
         body=f"[Ours]({settings.SITE_URL}/posts/x/) and [theirs](https://example.org/a#b)"
     )
     assert sending.external_links(post) == ["https://example.org/a"]
+
+
+@pytest.mark.parametrize(
+    ("headers", "endpoint"),
+    [
+        (['</endpoint>; rel="webmention"'], "/endpoint"),
+        (['<https://a.example/x>; rel="other", </wm>; rel="webmention"'], "/wm"),
+        (["<a>; rel=webmention"], "a"),
+        (['<a> rel="webmention"', '<<b>; rel="me webmention"'], "<b"),
+        (['</x>; rel="me"', "<unclosed; rel=webmention"], None),
+    ],
+)
+def test_the_endpoint_is_read_from_the_link_headers(headers, endpoint):
+    assert sending.endpoint_in_headers(headers) == endpoint
+
+
+def test_link_headers_full_of_angle_brackets_are_read_in_linear_time():
+    """A response may carry 100 Link headers of 64 KiB: of "<" they cost seconds each to a
+    backtracking pattern. Read in a process of its own, with a ceiling far above what the
+    linear reading costs (starting Django is most of it)."""
+    code = (
+        "import django; django.setup()\n"
+        "from webmentions.sending import endpoint_in_headers\n"
+        "print(endpoint_in_headers(['<' * 65536] * 100))\n"
+    )
+    result = subprocess.run(  # noqa: S603 (our own code, fixed arguments)
+        [sys.executable, "-c", code],
+        cwd=PROJECT_DIR,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.stdout == "None\n", result.stderr
