@@ -36,8 +36,7 @@ class Command(BaseCommand):
         except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
             raise CommandError(f"{file}: not a readable JSON document ({error})") from None
         try:
-            with transaction.atomic():
-                return site_export.import_site(document, file.parent, progress)
+            return site_export.import_site(document, file.parent, progress)  # its own transaction
         except (site_export.SiteFileError, DatabaseError) as error:
             raise CommandError(f"{file}: {error}; nothing was imported") from None
         except (KeyError, TypeError, ValueError) as error:
