@@ -11,6 +11,7 @@ from django.urls import Resolver404, resolve
 
 from blog.models import Post
 from comments.models import Comment
+from ops.progress import Progress
 from ops.text import one_line
 from transfer import importing
 from transfer.importing import SourceComment
@@ -42,8 +43,8 @@ def parse_date(value: str, where: str) -> datetime | None:
 
 
 class Export:
-    def __init__(self, path):
-        root = read_xml(path)
+    def __init__(self, path, progress: Progress):
+        root = read_xml(path, progress)
         if root.tag != NS + "disqus":
             raise ImportFileError(f"{path}: not a Disqus export (no <disqus> root element)")
         forums = {element.text.strip() for element in root.iter(NS + "forum") if element.text}
@@ -123,9 +124,9 @@ def post_for_identifier(identifier: str) -> Post | None:
     return Post.objects.filter(slug=first).first()
 
 
-def import_export(export: Export, report: Report) -> None:
+def import_export(export: Export, report: Report, progress: Progress) -> None:
     idle = 0
-    for thread in export.threads.values():
+    for thread in progress.each(list(export.threads.values()), "Writing threads", "threads"):
         comments = thread["comments"]
         if not comments:
             idle += 1

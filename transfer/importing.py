@@ -128,10 +128,10 @@ def import_post(source: str, item: SourcePost, report: Report) -> Post:
     record = Imported.objects.filter(
         source=source, kind=Imported.Kind.POST, source_id=item.id
     ).first()
-    if record is not None:
-        report.count("posts", "already imported")
-        return record.post
     what = f"post {item.id} {describe(item.title)}"
+    if record is not None:
+        report.count("posts", "already imported", what=what)
+        return record.post
     slug = slug_for(item.slug, item.title, item.id)
     taken = Post.objects.filter(slug=slug).first()
     if taken is not None:
@@ -168,7 +168,7 @@ def import_post(source: str, item: SourcePost, report: Report) -> Post:
         post=post,
         author_name=item.author_name[:200],
     )
-    report.count("posts", "created")
+    report.count("posts", "created", what=what)
     _tag(post, item.tags, what, report)
     _redirect_old_path(item.link, post, what, report)
     return post
@@ -242,7 +242,7 @@ def import_comments(
     for comment in order:
         what = f"comment {comment.id} on {describe(post_title)}"
         if comment.id in known:
-            report.count("comments", "already imported")
+            report.count("comments", "already imported", what=what)
             continue
         if comment.skip:
             report.skip("comments", what, comment.skip)
@@ -271,7 +271,7 @@ def import_comments(
             source=source, kind=Imported.Kind.COMMENT, source_id=comment.id, comment=row
         )
         here[comment.id] = row.pk
-        report.count("comments", "created")
+        report.count("comments", "created", what=what)
 
 
 def _ip_or_none(text: str) -> str | None:

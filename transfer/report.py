@@ -19,18 +19,22 @@ class Report:
 
     def __init__(self, title: str):
         self.title = title
+        # Told what each item became ("post 12 “Title”: created"), for `-v 2`.
+        self.on_item = lambda line: None
         self.counts: dict[str, Counter] = defaultdict(Counter)
         self.notes: dict[str, list[str]] = defaultdict(list)
 
-    def count(self, kind: str, outcome: str, n: int = 1) -> None:
+    def count(self, kind: str, outcome: str, n: int = 1, what: str = "") -> None:
         self.counts[kind][outcome] += n
+        if what:
+            self.on_item(f"{what}: {outcome}")
 
     def note(self, section: str, text: str) -> None:
         assert section in self.SECTIONS, section
         self.notes[section].append(text)
 
     def skip(self, kind: str, what: str, why: str) -> None:
-        self.count(kind, f"skipped ({why})")
+        self.count(kind, f"skipped ({why})", what=what)
         self.note("Skipped", f"{what}: {why}")
 
     @property

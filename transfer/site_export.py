@@ -26,6 +26,7 @@ from blog.markdown import rendered_fields
 from blog.models import Post, Series, Tag
 from comments.models import Comment
 from notifications.models import Address, NewPostSubscription
+from ops.progress import Progress
 from ops.text import one_line
 from transfer.models import Imported, OldPath
 
@@ -46,7 +47,7 @@ def _username(user):
     return None if user is None else user.get_username()
 
 
-def export_site(*, personal_data: bool, media_folder: str | None) -> dict:
+def export_site(*, personal_data: bool, media_folder: str | None, progress: Progress) -> dict:
     posts = Post.objects.select_related("author").prefetch_related("tags").order_by("pk")
     comments = Comment.objects.select_related("user").order_by("pk")
     accounts = {post.author for post in posts if post.author} | {
@@ -88,7 +89,7 @@ def export_site(*, personal_data: bool, media_folder: str | None) -> dict:
                 # meant not to be), and must not be mailed again by the import.
                 "mail_subscribers": post.mail_subscribers and post.state != Post.State.PUBLISHED,
             }
-            for post in posts
+            for post in progress.each(posts, "Exporting posts", "posts")
         ],
         "comments": [
             {
@@ -113,7 +114,7 @@ def export_site(*, personal_data: bool, media_folder: str | None) -> dict:
                     else {}
                 ),
             }
-            for comment in comments
+            for comment in progress.each(comments, "Exporting comments", "comments")
         ],
         "imported": list(
             Imported.objects.order_by("pk").values(
@@ -184,7 +185,7 @@ def check_empty_site() -> None:
         )
 
 
-def import_site(document: dict, media_source: Path) -> dict:
+def import_site(document: dict, media_source: Path, progress: Progress) -> dict:
     """Write `document` into this (freshly set-up) site in one transaction of its own, keeping
     every primary key, with the uploaded files from `media_source`. Returns counts of what was
     created.
@@ -197,7 +198,7 @@ def import_site(document: dict, media_source: Path) -> dict:
         raise SiteFileError(f"not a {FORMAT} document of version {VERSION}")
     with tempfile.TemporaryDirectory(prefix="import-site-") as staging:
         with transaction.atomic(durable=True):
-            counts = _write_site(document, media_source, Path(staging))
+            counts = _write_site(document, media_source, Path(staging), progress)
         moved = move_media(Path(staging), Path(settings.MEDIA_ROOT))
     _render_posts_showing(moved)
     return counts
@@ -225,7 +226,7 @@ def _render_posts_showing(names: list[str]) -> None:
             Post.objects.filter(pk=post.pk).update(**rendered_fields(post.body))
 
 
-def _write_site(document: dict, media_source: Path, staging: Path) -> dict:
+def _write_site(document: dict, media_source: Path, staging: Path, progress: Progress) -> dict:
     check_empty_site()
     media = document.get("media") or {}
     copied = 0
@@ -267,7 +268,7 @@ def _write_site(document: dict, media_source: Path, staging: Path) -> dict:
         )
         for entry in document.get("series", [])
     )
-    for entry in document["posts"]:
+    for entry in progress.each(document["posts"], "Writing posts", "posts"):
         post = Post(
             pk=entry["id"],
             title=one_line(entry["title"]),
@@ -286,7 +287,8 @@ def _write_site(document: dict, media_source: Path, staging: Path) -> dict:
         post.tags.set(entry.get("tags", []))
         Post.objects.filter(pk=post.pk).update(updated_at=parse_datetime(entry["updated_at"]))
     # Threads before their replies.
-    for entry in sorted(document["comments"], key=lambda c: (c["parent"] is not None, c["id"])):
+    threads_first = sorted(document["comments"], key=lambda c: (c["parent"] is not None, c["id"]))
+    for entry in progress.each(threads_first, "Writing comments", "comments"):
         Comment(
             pk=entry["id"],
             post_id=entry["post"],

@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 
 from blog.models import Post
 from comments.models import Comment
+from ops.progress import Progress
 from transfer import importing
 from transfer.importing import SourceComment, SourcePost
 from transfer.report import Report
@@ -73,8 +74,8 @@ def parse_date(text: str, where: str) -> datetime | None:
 class Export:
     """What a WXR file holds, read and checked before anything is written."""
 
-    def __init__(self, path):
-        root = read_xml(path)
+    def __init__(self, path, progress: Progress):
+        root = read_xml(path, progress)
         channel = root.find("channel")
         if root.tag != "rss" or channel is None or not child_text(channel, "wp:wxr_version"):
             raise ImportFileError(
@@ -182,9 +183,9 @@ NOT_IMPORTED_STATUSES = {
 }
 
 
-def import_export(export: Export, report: Report) -> None:
+def import_export(export: Export, report: Report, progress: Progress) -> None:
     """Write what `export` holds (call inside a transaction)."""
-    for item in export.items:
+    for item in progress.each(export.items, "Writing items", unit="items"):
         post = item["post"]
         what = f"{item['type'] or 'item'} {post.id} {importing.describe(post.title)}"
         if item["type"] != "post":

@@ -1,29 +1,33 @@
 """Reading an import file, which comes from elsewhere: no DTD, no entities, nothing fetched."""
 
+from pathlib import Path
 from xml.etree.ElementTree import Element, ParseError
 
 from defusedxml import DefusedXmlException, DTDForbidden
 from defusedxml.ElementTree import parse
+
+from ops.progress import Progress
 
 
 class ImportFileError(Exception):
     """The file cannot be imported; the message says why and, if it can, where."""
 
 
-def read_xml(path) -> Element:
-    """The root element of the XML file at `path`, or ImportFileError.
+def read_xml(path, progress: Progress) -> Element:
+    """The root element of the XML file at `path`, or ImportFileError; reading it is a phase of
+    `progress`.
 
     Any DTD is refused, whatever it declares: a WordPress or Disqus export never has one, and an
     internal subset is how entity bombs and external entities arrive.
     """
     try:
-        with open(path, "rb") as file:
-            start = file.read(64).removeprefix(b"\xef\xbb\xbf").lstrip()
+        with progress.reading(path, f"Reading {Path(path).name}") as file:
+            # Peeked, not read: standard input cannot seek back.
+            start = file.peek(64)[:64].removeprefix(b"\xef\xbb\xbf").lstrip()
             if not start.startswith(b"<"):
                 raise ImportFileError(
                     f"{path}: not an XML file (it does not start with “<”); nothing was imported"
                 )
-            file.seek(0)
             tree = parse(file, forbid_dtd=True, forbid_entities=True, forbid_external=True)
         return tree.getroot()
     except DTDForbidden:

@@ -1,6 +1,7 @@
 """`make backup` writes a dump that `make restore` loads into an empty database, identical."""
 
 import os
+import re
 import subprocess
 
 import psycopg
@@ -52,6 +53,12 @@ def test_backup_restored_into_an_empty_database_has_the_same_posts_and_comments(
 
     restore = make("restore", f"FILE={dump}", database_url=empty_database, backup_dir=tmp_path)
     assert restore.returncode == 0, restore.stderr
+    # In a pipe, each program's progress is plain lines ending with every table reached.
+    for said in (backup.stderr, restore.stderr):
+        assert re.search(r"^pg_(dump|restore): tables: (\d+) of \2 tables \(100%\)", said, re.M), (
+            said
+        )
+        assert "\r" not in said
 
     for table in TABLES:
         assert rows(source, table), f"the test wrote no {table} rows"

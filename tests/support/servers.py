@@ -39,13 +39,17 @@ def database_url(name: str | None = None) -> str:
     return f"postgresql://{user}:{password}@{host}:{port}/{name}"
 
 
-def manage(*args: str, env: dict | None = None, check: bool = True) -> subprocess.CompletedProcess:
+def manage(
+    *args: str, env: dict | None = None, check: bool = True, input: str | None = None
+) -> subprocess.CompletedProcess:
     """Run `manage.py` in its own process with `env` as its whole environment (this process's by
-    default); its output is captured. With `check`, a failure raises, showing that output."""
+    default) and `input` on its standard input; its output is captured. With `check`, a failure
+    raises, showing that output."""
     result = subprocess.run(  # noqa: S603 (our own manage.py, fixed arguments)
         [sys.executable, "manage.py", *args],
         cwd=PROJECT_DIR,
         env=os.environ if env is None else env,
+        input=input,
         capture_output=True,
         text=True,
         timeout=300,

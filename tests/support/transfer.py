@@ -80,3 +80,24 @@ def wxr_with_comments(bodies: list[str], title: str = "Hostile comments") -> str
 <wp:post_name>hostile-comments</wp:post_name><wp:status>publish</wp:status>
 <wp:post_type>post</wp:post_type>{comments}</item></channel></rss>
 """
+
+
+def wxr_with_posts(count: int) -> str:
+    """A WordPress export of `count` short published posts, as a blog of some years writes."""
+    items = "".join(
+        f"""<item><title>Post number {n}</title><link>https://big.example.com/{n}/</link>
+<dc:creator>writer</dc:creator>
+<content:encoded><![CDATA[<p>Paragraph {n} of a post about <em>models</em>.</p>]]></content:encoded>
+<wp:post_id>{n}</wp:post_id><wp:post_date_gmt>2020-01-01 00:00:00</wp:post_date_gmt>
+<wp:post_name>post-{n}</wp:post_name><wp:status>publish</wp:status>
+<wp:post_type>post</wp:post_type></item>
+"""
+        for n in range(1, count + 1)
+    )
+    return f"""<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"
+ xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:wp="http://wordpress.org/export/1.2/">
+<channel><title>Big</title><link>https://big.example.com</link>
+<wp:wxr_version>1.2</wp:wxr_version><wp:base_blog_url>https://big.example.com</wp:base_blog_url>
+{items}</channel></rss>
+"""

@@ -4,10 +4,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 from django.db import connection
 
 from ops import media_archive, postgres
+from ops.progress import Progress
 
 
 class Command(BaseCommand):
@@ -25,7 +26,7 @@ class Command(BaseCommand):
             "--no-media", action="store_true", help="Dump the database only, not the uploads."
         )
 
-    def handle(self, *args, output_dir, no_media, **options):
+    def handle(self, *args, output_dir, no_media, verbosity, **options):
         folder = output_dir or Path(settings.BACKUP_DIR)
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%SZ")
@@ -35,8 +36,14 @@ class Command(BaseCommand):
         partial = path.with_suffix(".dump.partial")
         partial.touch(mode=0o600, exist_ok=False)
         try:
-            postgres.run("pg_dump", "--format=custom", f"--file={partial}")
-        except CommandError:
+            postgres.run(
+                "pg_dump",
+                "--format=custom",
+                f"--file={partial}",
+                progress=Progress.for_command(self, verbosity),
+                total=len(connection.introspection.table_names()),
+            )
+        except BaseException:  # a failure or Ctrl-C: no partial dump left behind
             partial.unlink()
             raise
         partial.rename(path)

@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
 from ops import media_archive, postgres
+from ops.progress import Progress
 
 
 class Command(BaseCommand):
@@ -19,7 +20,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("dump", type=Path, help="A file written by `manage.py backupdb`.")
 
-    def handle(self, *args, dump, **options):
+    def handle(self, *args, dump, verbosity, **options):
         if not dump.is_file():
             raise CommandError(f"No such dump: {dump}")
         media = media_archive.archive_for(dump)
@@ -41,6 +42,8 @@ class Command(BaseCommand):
             "--no-owner",
             "--no-privileges",
             str(dump),
+            progress=Progress.for_command(self, verbosity),
+            total=postgres.tables_in_dump(dump),
         )
         self.stdout.write(f"Restored {dump} into {name}")
         if media.is_file():

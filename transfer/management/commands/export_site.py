@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.core.serializers.json import DjangoJSONEncoder
 
+from ops.progress import Progress
 from transfer import site_export
 
 
@@ -29,10 +30,11 @@ class Command(BaseCommand):
             help="Include commenters' email and IP addresses, user agents and mail choices.",
         )
 
-    def handle(self, *args, output, with_personal_data, **options):
+    def handle(self, *args, output, with_personal_data, verbosity, **options):
+        progress = Progress.for_command(self, verbosity)
         folder = None if output is None else output.with_name(f"{output.stem}-media")
         document = site_export.export_site(
-            personal_data=with_personal_data, media_folder=folder and folder.name
+            personal_data=with_personal_data, media_folder=folder and folder.name, progress=progress
         )
         text = json.dumps(document, cls=DjangoJSONEncoder, ensure_ascii=False, indent=1)
         if output is None:
@@ -40,7 +42,7 @@ class Command(BaseCommand):
             if document["media"]["files"]:
                 self.stderr.write("Uploaded files not copied: give --output to copy them too.")
             return
-        for entry in document["media"]["files"]:
+        for entry in progress.each(document["media"]["files"], "Copying uploads", "files"):
             target = folder / entry["path"]
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(Path(settings.MEDIA_ROOT) / entry["path"], target)

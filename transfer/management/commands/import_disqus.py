@@ -10,8 +10,8 @@ class Command(ImportCommand):
     )
     source_name = "Disqus"
 
-    def read(self, path):
-        return disqus.Export(path)
+    def read(self, path, progress):
+        return disqus.Export(path, progress)
 
-    def write(self, export, report):
-        disqus.import_export(export, report)
+    def write(self, export, report, progress):
+        disqus.import_export(export, report, progress)

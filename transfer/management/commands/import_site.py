@@ -4,7 +4,9 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
 
+from ops.progress import Progress
 from transfer import site_export
+from transfer.commands import interrupt_rolls_back
 
 
 class Command(BaseCommand):
@@ -16,22 +18,28 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("file", type=Path)
 
-    def handle(self, *args, file, **options):
-        try:
-            document = json.loads(file.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-            raise CommandError(f"{file}: not a readable JSON document ({error})") from None
-        try:
-            counts = site_export.import_site(document, file.parent)  # its own transaction
-        except (site_export.SiteFileError, DatabaseError) as error:
-            raise CommandError(f"{file}: {error}; nothing was imported") from None
-        except (KeyError, TypeError, ValueError) as error:
-            raise CommandError(
-                f"{file}: not an export_site document ({error!r}); nothing was imported"
-            ) from None
+    def handle(self, *args, file, verbosity, **options):
+        progress = Progress.for_command(self, verbosity)
+        with interrupt_rolls_back():
+            counts = self.run(file, progress)
         self.stdout.write(
             f"Imported {counts['posts']} posts, {counts['tags']} tags, {counts['series']} series, "
             f"{counts['comments']} comments, "
             f"{counts['accounts']} accounts (without passwords), {counts['media']} uploaded files, "
             f"{counts['subscribers']} subscribers to new posts."
         )
+
+    def run(self, file: Path, progress: Progress) -> dict:
+        try:
+            with progress.reading(file, f"Reading {file.name}") as data:
+                document = json.load(data)
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+            raise CommandError(f"{file}: not a readable JSON document ({error})") from None
+        try:
+            return site_export.import_site(document, file.parent, progress)  # its own transaction
+        except (site_export.SiteFileError, DatabaseError) as error:
+            raise CommandError(f"{file}: {error}; nothing was imported") from None
+        except (KeyError, TypeError, ValueError) as error:
+            raise CommandError(
+                f"{file}: not an export_site document ({error!r}); nothing was imported"
+            ) from None

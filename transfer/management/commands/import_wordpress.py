@@ -9,8 +9,8 @@ class Command(ImportCommand):
     )
     source_name = "WordPress"
 
-    def read(self, path):
-        return wordpress.Export(path)
+    def read(self, path, progress):
+        return wordpress.Export(path, progress)
 
-    def write(self, export, report):
-        wordpress.import_export(export, report)
+    def write(self, export, report, progress):
+        wordpress.import_export(export, report, progress)
