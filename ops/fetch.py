@@ -180,7 +180,7 @@ class Deadline:
         return left
 
 
-class DeadlineSocket(socket.socket):
+class DeadlineWaits:
     """A socket whose every wait ends at the fetch's deadline, not after a time per call."""
 
     deadline: Deadline
@@ -206,30 +206,12 @@ class DeadlineSocket(socket.socket):
             view = view[self.send(view) :]
 
 
-class DeadlineSSLSocket(ssl.SSLSocket):
-    """The same over TLS (the context's `sslsocket_class`)."""
+class DeadlineSocket(DeadlineWaits, socket.socket):
+    """A plain connection with the fetch's deadline."""
 
-    deadline: Deadline
 
-    def _arm(self):
-        self.settimeout(self.deadline.left())
-
-    def recv(self, *args):
-        self._arm()
-        return super().recv(*args)
-
-    def recv_into(self, *args):
-        self._arm()
-        return super().recv_into(*args)
-
-    def send(self, *args):
-        self._arm()
-        return super().send(*args)
-
-    def sendall(self, data, *args):
-        view = memoryview(data)
-        while view:
-            view = view[self.send(view) :]
+class DeadlineSSLSocket(DeadlineWaits, ssl.SSLSocket):
+    """The same over TLS (the context's `sslsocket_class`), its handshake included."""
 
     def do_handshake(self, *args):
         self._arm()
