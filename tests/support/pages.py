@@ -31,12 +31,10 @@ class Request:
     headers: dict[str, str]
 
 
-class PageServer:
-    def __init__(self):
-        self.port = free_port()
-        self.pages: dict[str, Page] = {}
-        self.received: list[Request] = []
-        self._server = None
+class LoopbackServer:
+    """A test server on a loopback port of its own."""
+
+    port: int
 
     @property
     def address(self) -> str:
@@ -45,6 +43,14 @@ class PageServer:
 
     def url(self, path: str) -> str:
         return f"http://{self.address}{path}"
+
+
+class PageServer(LoopbackServer):
+    def __init__(self):
+        self.port = free_port()
+        self.pages: dict[str, Page] = {}
+        self.received: list[Request] = []
+        self._server = None
 
     def start(self) -> None:
         server = self
@@ -93,7 +99,7 @@ TRICKLED_ANSWER = (
 )
 
 
-class TricklingServer:
+class TricklingServer(LoopbackServer):
     """A loopback HTTP server answering every request with `answer`: `at_once` of its bytes
     straight away, then the rest one byte every `pace` seconds (a slow-read attack, which the
     fetcher's deadline must cut). `holding` counts the connections it is trickling to now."""
@@ -104,13 +110,6 @@ class TricklingServer:
         self._stopped = threading.Event()
         self._listener = socket.create_server(("127.0.0.1", 0))
         self.port = self._listener.getsockname()[1]
-
-    @property
-    def address(self) -> str:
-        return f"127.0.0.1:{self.port}"
-
-    def url(self, path: str) -> str:
-        return f"http://{self.address}{path}"
 
     def start(self) -> None:
         threading.Thread(target=self._accept, daemon=True).start()
