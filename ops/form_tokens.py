@@ -36,7 +36,7 @@ def _account(user):
 
 def issue(scope: str, user=None, rendered_at: datetime | None = None) -> str:
     if rendered_at is None and _account(user) is None:
-        from ops.page_cache import token_placeholder  # a page rendered to be cached: see there
+        from ops.page_cache.placeholders import token_placeholder  # a page rendered to be cached
 
         if placeholder := token_placeholder(scope):
             return placeholder
