@@ -42,8 +42,9 @@ from pathlib import Path
 
 import psycopg
 
+from bench.static_nginx import static_over_tls
 from ops import embedded_postgres
-from tests.support.nginx import front_proxy, static_over_tls
+from ops.local_nginx import front_proxy
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 

@@ -9,8 +9,8 @@ import time
 import pytest
 from django.urls import reverse
 
+from ops.local_nginx import front_proxy
 from tests.support.factories import PostFactory
-from tests.support.nginx import front_proxy
 from tests.support.servers import gunicorn
 
 SECURE_ENV = {"DJANGO_SECURE": "1", "DJANGO_HSTS_SECONDS": "0"}

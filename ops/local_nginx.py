@@ -1,7 +1,9 @@
 """nginx on loopback with the shipped front-proxy configuration (deploy/nginx.conf), in front of
-a gunicorn the test started, and (for `make bench`) nginx sending one file over the same TLS:
-each with its own config, pid file, certificate and cache in a temporary folder in memory,
-stopped at the end. Debian's nginx-light (`make test` installs it as root)."""
+a local gunicorn, as ops.embedded_postgres runs PostgreSQL: for the front-proxy tests
+(tests/reliability/test_page_cache_nginx.py) and `make bench` (bench/run.py, which also starts
+nginx sending one file over the same TLS with `nginx()`). Each with its own config, pid file,
+certificate and cache in a temporary folder in memory, stopped at the end. Debian's nginx-light
+(`make test` and `make bench` install it as root)."""
 
 import http.client
 import shutil
@@ -14,7 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-PROJECT_DIR = Path(__file__).resolve().parents[2]
+PROJECT_DIR = Path(__file__).resolve().parents[1]
 SITE_CONF = PROJECT_DIR / "deploy" / "nginx.conf"
 NGINX = shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin:/sbin")
 OPENSSL = shutil.which("openssl") or "/usr/bin/openssl"
@@ -84,24 +86,6 @@ def site_conf(**values) -> str:
     return text
 
 
-# The reference for the front (make bench): nginx sending one file over the same TLS, with the
-# TLS and keep-alive settings of deploy/nginx.conf, so that only the microcache differs.
-STATIC_TLS_CONF = """\
-server {{
-    listen {https_port} ssl;
-    listen {http_port};
-    ssl_certificate {certificate};
-    ssl_certificate_key {certificate_key};
-    ssl_protocols TLSv1.2 TLSv1.3;
-    ssl_session_cache shared:static_tls:10m;
-    keepalive_requests 10000;
-    root {folder}/www;
-    default_type "text/html; charset=utf-8";
-    location / {{ try_files /page.html =404; }}
-}}
-"""
-
-
 def memory_folder(prefix: str) -> Path:
     """A temporary folder in memory (tmpfs) where there is one, as docs/deploy.md asks of the
     microcache, readable by nginx's workers (maybe `nobody`)."""
@@ -128,35 +112,15 @@ def front_proxy(upstream: str, workers: str = "1"):
             cache_dir=proxy.folder / "cache",
         )
 
-    with _nginx(conf, workers, ready="/healthz") as proxy:
+    with nginx(conf, workers, ready="/healthz") as proxy:
         yield proxy
 
 
 @contextmanager
-def static_over_tls(page: bytes, workers: str = "1"):
-    """nginx sending `page` at every path over TLS (and plain HTTP on `http_port`), as
-    deploy/nginx.conf's server sets TLS up; yield the FrontProxy."""
-
-    def conf(proxy: FrontProxy) -> str:
-        (proxy.folder / "www").mkdir(mode=0o755)
-        (proxy.folder / "www" / "page.html").write_bytes(page)
-        (proxy.folder / "www" / "page.html").chmod(0o644)
-        return STATIC_TLS_CONF.format(
-            https_port=f"127.0.0.1:{proxy.https_port}",
-            http_port=f"127.0.0.1:{proxy.http_port}",
-            certificate=proxy.folder / "cert.pem",
-            certificate_key=proxy.folder / "key.pem",
-            folder=proxy.folder,
-        )
-
-    with _nginx(conf, workers, ready="/") as proxy:
-        yield proxy
-
-
-@contextmanager
-def _nginx(site, workers: str, ready: str):
-    """nginx on loopback with a certificate of its own and the server `site(proxy)` writes, its
-    config, pid file and files in a folder in memory; stopped and removed at the end."""
+def nginx(site, workers: str, ready: str):
+    """nginx on loopback with a certificate of its own and the server `site(proxy)` writes (the
+    text of an http-level include), its config, pid file and files in a folder in memory;
+    yield the FrontProxy; stopped and removed at the end."""
     if NGINX is None:
         raise AssertionError("nginx is not installed: `make test` installs nginx-light (as root)")
     folder = memory_folder("blog-nginx-")
