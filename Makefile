@@ -104,14 +104,14 @@ db-stop: $(BIN)/.installed
 # A consistent pg_dump of the database into backups/ (BACKUP_DIR), while the site serves.
 backup: $(BIN)/.installed
 	$(DB_START)
-	$(BIN)/python manage.py backupdb
+	$(BIN)/python manage.py backup_db
 
 # Load a dump into an empty database: DATABASE_URL's, or a fresh embedded one (stop it,
 # remove .data/postgres, then run this).
 restore: $(BIN)/.installed
 	@test -n "$(FILE)" || { echo "usage: make restore FILE=backups/<name>.dump"; exit 2; }
 	$(DB_START)
-	$(BIN)/python manage.py restoredb "$(FILE)"
+	$(BIN)/python manage.py restore_db "$(FILE)"
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .

@@ -126,9 +126,9 @@ def drop_database(url: str, admin_url: str) -> None:
 
 
 def prepare_site(env: dict) -> dict:
-    """The site's set-up and the benchmark's data; what `manage.py seedbench` printed."""
+    """The site's set-up and the benchmark's data; what `manage.py seed_bench` printed."""
     run([str(PYTHON), "manage.py", "setup", "--verbosity", "0"], env)
-    seeded = run([str(PYTHON), "manage.py", "seedbench"], env, capture=True)
+    seeded = run([str(PYTHON), "manage.py", "seed_bench"], env, capture=True)
     return json.loads(seeded.stdout.strip().splitlines()[-1])
 
 

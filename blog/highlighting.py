@@ -1,7 +1,7 @@
 """Code highlighting: Pygments turns a fenced block with a language into spans with classes.
 
 The colours are in a static stylesheet, static/css/code.css, written by
-`manage.py highlightcss` from two Pygments styles chosen for contrast on the site's code
+`manage.py highlight_css` from two Pygments styles chosen for contrast on the site's code
 background (every token colour at least 4.5:1): "xcode" for the light scheme and "lightbulb"
 for the dark one, switched by `prefers-color-scheme` as the site's own colours are. No style
 attribute is ever written (the site's CSP refuses them). tests/blog/test_highlighting.py checks
@@ -50,7 +50,7 @@ def stylesheet() -> str:
     dark = "\n".join("  " + line for line in resets + dark)
     light = "\n".join(light)
     return (
-        "/* Written by `manage.py highlightcss` (blog/highlighting.py): do not edit. */\n"
+        "/* Written by `manage.py highlight_css` (blog/highlighting.py): do not edit. */\n"
         f"/* Light: Pygments' {LIGHT_STYLE} style. Dark: its {DARK_STYLE} style. */\n"
         f"{light}\n"
         "@media (prefers-color-scheme: dark) {\n"

@@ -40,7 +40,7 @@ class CommentQuerySet(models.QuerySet):
         return self.filter(status__in=[Comment.Status.PENDING, Comment.Status.SPAM])
 
     def discarded(self):
-        """Spam and rejected comments: never shown, deleted after a while (purgecomments)."""
+        """Spam and rejected comments: never shown, deleted after a while (purge_comments)."""
         return self.filter(status__in=[Comment.Status.SPAM, Comment.Status.REJECTED])
 
     def reply_target(self, post, pk):
@@ -113,7 +113,7 @@ class Comment(models.Model):
     held_by_rule = models.CharField(max_length=200, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now)
     ip_address = models.GenericIPAddressField(
-        "IP address", null=True, blank=True, help_text="Erased after a while by purgecomments."
+        "IP address", null=True, blank=True, help_text="Erased after a while by purge_comments."
     )
     user_agent = models.CharField(max_length=300, blank=True)
     moderated_by = models.ForeignKey(

@@ -199,7 +199,7 @@ CACHES["template_fragments"] = {
 # Messages use Django's default storage (a cookie, falling back to the session): any host can
 # show them.
 
-# `manage.py backupdb` / `restoredb` (make backup / make restore). pg_dump must be at least as
+# `manage.py backup_db` / `restore_db` (make backup / make restore). pg_dump must be at least as
 # new as the server: pgserver's programs (PostgreSQL 16) unless POSTGRES_BIN_DIR names others.
 BACKUP_DIR = Path(os.environ.get("BACKUP_DIR", BASE_DIR / "backups"))
 POSTGRES_BIN_DIR = os.environ.get("POSTGRES_BIN_DIR", "")

@@ -1,4 +1,4 @@
-"""The uploaded files (MEDIA_ROOT) beside a database dump: written by backupdb, read by restoredb.
+"""The uploaded files (MEDIA_ROOT) beside a database dump: written by backup_db, read by restore_db.
 
 The archive is `<dump name without .dump>.media.tar.gz`, next to its dump, so a backup is the
 pair and a dump alone (an older backup, or a site with no uploads) still restores by itself.

@@ -46,7 +46,7 @@ def post(db):
 @pytest.fixture
 def guide(db):
     """The guide, loaded from fixtures/posts as the site's set-up loads it."""
-    call_command("loadposts", "fixtures/posts", verbosity=0)
+    call_command("load_posts", "fixtures/posts", verbosity=0)
     return Post.objects.get()
 
 

@@ -159,7 +159,7 @@ def import_post(source: str, item: SourcePost, report: Report) -> Post:
     if item.published_at is not None:
         post.published_at = item.published_at
     post.save()
-    # updated_at is auto_now: write the source's time with update(), as loadposts does.
+    # updated_at is auto_now: write the source's time with update(), as load_posts does.
     Post.objects.filter(pk=post.pk).update(updated_at=item.updated_at or post.published_at)
     Imported.objects.create(
         source=source,

@@ -21,7 +21,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from blog.management.commands.loadposts import parse_post_file
+from blog.management.commands.load_posts import parse_post_file
 from blog.markdown import rendered_fields
 from blog.models import Post, Series, Tag
 from comments.models import Comment

@@ -59,14 +59,14 @@ def test_a_freshly_loaded_guide_is_not_shown_as_updated(client, guide):
 
 
 def test_loading_the_guide_twice_does_not_duplicate_it(guide):
-    call_command("loadposts", "fixtures/posts", verbosity=0)
+    call_command("load_posts", "fixtures/posts", verbosity=0)
     assert Post.objects.count() == 1
 
 
 def test_loading_the_guide_again_keeps_an_editors_changes(guide):
     guide.title = "Edited in the admin"
     guide.save()
-    call_command("loadposts", "fixtures/posts", verbosity=0)
+    call_command("load_posts", "fixtures/posts", verbosity=0)
     guide.refresh_from_db()
     assert guide.title == "Edited in the admin"
 

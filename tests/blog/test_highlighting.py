@@ -21,7 +21,7 @@ def contrast(a: str, b: str) -> float:
     return (light + 0.05) / (dark + 0.05)
 
 
-def test_the_committed_stylesheet_is_the_one_manage_py_highlightcss_writes():
+def test_the_committed_stylesheet_is_the_one_manage_py_highlight_css_writes():
     assert CODE_CSS.read_text(encoding="utf-8") == highlighting.stylesheet()
 
 

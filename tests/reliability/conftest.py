@@ -16,7 +16,7 @@ import pytest
 import redis
 from django.urls import reverse
 
-from blog.management.commands.loadposts import parse_post_file
+from blog.management.commands.load_posts import parse_post_file
 from tests.support.servers import PROJECT_DIR, free_port, manage
 
 # The guide, which the site's set-up loads: the post these tests read and comment on.

@@ -73,7 +73,7 @@ def empty_the_site(media_root) -> None:
     get_user_model().objects.all().delete()
     for path in sorted(media_root.rglob("*"), reverse=True):
         path.unlink() if path.is_file() else path.rmdir()
-    run("loadposts", "fixtures/posts")
+    run("load_posts", "fixtures/posts")
 
 
 def test_export_then_import_into_a_fresh_site_gives_the_same_pages(site, client):

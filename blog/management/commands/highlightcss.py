@@ -1,18 +1,6 @@
-"""Write static/css/code.css, the colours of highlighted code (blog/highlighting.py)."""
+"""The old name of `highlight_css`, for this release only (ops/management/renamed.py)."""
 
-from pathlib import Path
+from blog.management.commands.highlight_css import Command as HighlightCss
+from ops.management.renamed import renamed
 
-from django.conf import settings
-from django.core.management.base import BaseCommand
-
-from blog.highlighting import stylesheet
-
-CODE_CSS = Path(settings.BASE_DIR) / "static" / "css" / "code.css"
-
-
-class Command(BaseCommand):
-    help = "Write static/css/code.css from the Pygments styles named in blog/highlighting.py."
-
-    def handle(self, *args, **options):
-        CODE_CSS.write_text(stylesheet(), encoding="utf-8")
-        self.stdout.write(str(CODE_CSS))
+Command = renamed(HighlightCss, old_name="highlightcss")

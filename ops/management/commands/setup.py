@@ -15,7 +15,7 @@ from django.db import OperationalError, connection
 
 class Command(BaseCommand):
     help = (
-        "Set the site up: migrate, createcachetable, loadposts fixtures/posts and (unless "
+        "Set the site up: migrate, createcachetable, load_posts fixtures/posts and (unless "
         "--no-static) collectstatic. When the database cannot be used, says why in one line."
     )
 
@@ -31,7 +31,7 @@ class Command(BaseCommand):
             raise SystemExit(1)
         call_command("migrate", interactive=False, verbosity=verbosity)
         call_command("createcachetable", verbosity=verbosity)
-        call_command("loadposts", settings.BASE_DIR / "fixtures" / "posts", verbosity=verbosity)
+        call_command("load_posts", settings.BASE_DIR / "fixtures" / "posts", verbosity=verbosity)
         if not no_static:
             call_command("collectstatic", interactive=False, verbosity=max(verbosity - 1, 0))
 
