@@ -70,7 +70,7 @@ def taxonomy_page_version(group) -> str:
 
 def next_scheduled_publication():
     """When the next scheduled post comes due (None if none is scheduled): every public page may
-    change then with no write, so the page cache (ops/page_cache.py, PAGE_CACHE_NEXT_CHANGE)
+    change then with no write, so the page cache (ops/page_cache/, PAGE_CACHE_NEXT_CHANGE)
     keeps nothing past it. Read from the primary: it is asked right after a change."""
     return (
         Post.objects.using("default")

@@ -15,7 +15,7 @@ To add a rule:
             return "written in capitals"
         return None
 
-then add `shouting` to RULES, and one test in tests/comments/test_spam_rules.py that sends a
+then add `shouting` to RULES, and one test in tests/comments/test_moderation.py that sends a
 comment it catches and one it lets through. A rule that needs a setting reads
 `settings.COMMENTS_<NAME>` and README.md lists it.
 

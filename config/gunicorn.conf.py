@@ -7,7 +7,7 @@ from ops.logs import logging_config
 
 bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
 # Threaded workers with keep-alive, one per core and one, 4 threads each: with the page cache
-# (ops/page_cache.py) a page costs so little Python that accepting connections and writing
+# (ops/page_cache/) a page costs so little Python that accepting connections and writing
 # answers is most of the work, and there gthread with keep-alive beat sync workers (measured with
 # the cache on, interleaved, docs/performance.md: 3 x 4 threads about 4,500 req/s against 3,200
 # for 5 sync workers, and gunicorn's own ceiling 7,100 to 8,000 against 4,200). Cache misses wait
@@ -37,7 +37,7 @@ logconfig_dict = logging_config(
 
 
 def post_worker_init(worker):
-    """Each worker LISTENs for changes before its first request (ops/page_cache.py)."""
+    """Each worker LISTENs for changes before its first request (ops/page_cache/listener.py)."""
     start = getattr(worker.wsgi, "start", None)
     if start is not None:
         start()

@@ -390,7 +390,7 @@ if SECURE:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
 
-# The page cache (ops/page_cache.py): whole pages for readers without cookies, in each worker's
+# The page cache (ops/page_cache/): whole pages for readers without cookies, in each worker's
 # memory, emptied by PostgreSQL's NOTIFY on PAGE_CACHE_CHANNEL whenever anything public changes.
 # PAGE_CACHE=off turns it off. PAGE_CACHE_NEXT_CHANGE names the function telling when the next
 # scheduled post comes due: nothing cached outlives it. PAGE_CACHE_WORKER_HEADER (tests) adds

@@ -130,7 +130,7 @@ class RequestLogMiddleware:
 
 
 class BufferedAccessLog:
-    """The access lines of the page cache's answers (ops/page_cache.py), the same line
+    """The access lines of the page cache's answers (ops/page_cache/middleware.py), the same line
     RequestLogMiddleware's record gives, in the same format, without a LogRecord per answer.
 
     A hit costs a few microseconds; one record through `logging` (the record, python-json-logger's

@@ -4,13 +4,14 @@ from django.apps import AppConfig, apps
 
 
 class SiteAppConfig(AppConfig):
-    """The base of the project's own apps (blog, comments, ops and any new one).
+    """The base of the project's own apps (blog, comments, notifications, transfer, webmentions,
+    ops and any new one).
 
     The marker attributes below are how the rest of the site finds its apps in the registry, so
     that adding an app to INSTALLED_APPS needs no list edited anywhere else.
     """
 
-    # Its code and templates are part of the release (blog.caching.release): a deploy that
+    # Its code and templates are part of the release (ops.release.release): a deploy that
     # changes them changes every page's version.
     site_app = True
     # Its models hold what the public pages show: with a replica, they are read from it

@@ -1,4 +1,4 @@
-"""Tell every listening worker (ops/page_cache.py) the moment a change to posts is committed.
+"""Tell every listening worker (ops/page_cache/listener.py) the moment a change to posts is committed.
 
 PostgreSQL delivers a NOTIFY at commit, once per transaction and payload, to every session that
 LISTENs on the channel, on every host. Statement-level, like blog_mark_discussion_changed: a

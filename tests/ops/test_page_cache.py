@@ -1,4 +1,4 @@
-"""The page cache in front of Django (ops/page_cache.py), called in this process as a server
+"""The page cache in front of Django (ops/page_cache/), called in this process as a server
 would: what it stores, for whom, under which key, and what it answers. Invalidation across real
 workers and hosts is in tests/reliability/test_page_cache.py."""
 

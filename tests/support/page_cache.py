@@ -1,4 +1,4 @@
-"""Watching the page cache (ops/page_cache.py) in real gunicorn workers: the servers tests start
+"""Watching the page cache (ops/page_cache/) in real gunicorn workers: the servers tests start
 with PAGE_CACHE_WORKER_HEADER on name, in `X-Page-Cache`, which worker answered and how."""
 
 import time

@@ -1,5 +1,5 @@
 """Calling a WSGI application in the test's own process, as a server would, for what sits in
-front of Django's handler (ops/page_cache.py)."""
+front of Django's handler (ops/page_cache/)."""
 
 import io
 import sys
