@@ -131,7 +131,7 @@ class CommentAdmin(admin.ModelAdmin):
 
     @admin.display(description="Reason", ordering="status_reason")
     def reason(self, comment):
-        return comment.reason or "—"
+        return comment.status_reason or "—"
 
     @admin.display(description="Decide")
     def decide(self, comment):

@@ -19,10 +19,6 @@ from comments.spam_rules import Submission
 from ops import form_tokens
 from ops.addresses import validate_identity
 
-# The name the honeypot field had in the previous release: a page rendered by it may still be
-# sent for as long as its token lives (FORM_TOKEN_MAX_AGE_SECONDS). Drop it in the next release.
-PREVIOUS_HONEYPOT_NAME = "website"
-
 # Invisible characters that only ever mislead: C0/C1 controls (NUL, backspace, bell, escape codes)
 # except tab and newline, the bidirectional overrides that make "gnp.exe" read "exe.png", and
 # Unicode's noncharacters (U+FDD0..U+FDEF and the last two of every plane), which HTML forbids.
@@ -102,9 +98,6 @@ class CommentForm(forms.ModelForm):
     def clean_email(self):
         validate_identity(self.cleaned_data["email"])
         return self.cleaned_data["email"]
-
-    def clean_honeypot(self):
-        return self.cleaned_data["honeypot"] or self.data.get(PREVIOUS_HONEYPOT_NAME, "")
 
     def clean_parent(self):
         pk = self.cleaned_data["parent"]

@@ -108,9 +108,6 @@ class Comment(models.Model):
         help_text="Why the comment has its status: the anti-spam rule that filed it as spam; "
         "empty when it simply waited for a moderator.",
     )
-    # The previous release's name for status_reason, still written so that hosts running that
-    # release during a rolling deploy read the reason right. Drop it in the next release.
-    held_by_rule = models.CharField(max_length=200, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now)
     ip_address = models.GenericIPAddressField(
         "IP address", null=True, blank=True, help_text="Erased after a while by purge_comments."
@@ -151,7 +148,6 @@ class Comment(models.Model):
 
     def save(self, *args, **kwargs):
         self.body_html = render_comment(self.body)
-        self.held_by_rule = self.status_reason
         self.identity = identity(self.email)
         if "update_fields" in kwargs and "email" in kwargs["update_fields"]:
             kwargs["update_fields"] = {*kwargs["update_fields"], "identity"}
@@ -175,11 +171,6 @@ class Comment(models.Model):
     @property
     def email_domain(self) -> str:
         return self.email.rpartition("@")[2].lower()
-
-    @property
-    def reason(self) -> str:
-        """status_reason, or what a host of the previous release wrote during a deploy."""
-        return self.status_reason or self.held_by_rule
 
     @property
     def is_by_author(self) -> bool:

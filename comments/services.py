@@ -152,9 +152,7 @@ def publish_for_trusted_writer(comment: Comment, decision_count: int) -> bool:
             return False
         if Ban.objects.matching(comment.email, comment.ip_address):
             return False
-        Comment.objects.filter(pk=comment.pk).update(
-            status_reason=TRUSTED_WRITER, held_by_rule=TRUSTED_WRITER
-        )
+        Comment.objects.filter(pk=comment.pk).update(status_reason=TRUSTED_WRITER)
         moderate(
             Comment.objects.filter(pk=comment.pk),
             Comment.Status.APPROVED,
@@ -260,7 +258,7 @@ def spam_pending_of(ban: Ban, moderator) -> int:
         for comment in Comment.objects.pending().only("pk", "email", "ip_address")
         if ban.covers(comment.email, comment.ip_address)
     ]
-    Comment.objects.filter(pk__in=covered).update(status_reason=ban.reason, held_by_rule=ban.reason)
+    Comment.objects.filter(pk__in=covered).update(status_reason=ban.reason)
     return moderate(Comment.objects.filter(pk__in=covered), Comment.Status.SPAM, moderator)
 
 

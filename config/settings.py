@@ -44,12 +44,25 @@ def renamed_env(name: str, old_name: str) -> None:
         os.environ[name] = os.environ[old_name]
 
 
-renamed_env("COMMENTS_SPAM_WORDS", "COMMENTS_HOLD_WORDS")
-renamed_env("FORM_TOKEN_MAX_AGE_SECONDS", "COMMENTS_TOKEN_MAX_AGE_SECONDS")
 renamed_env("FETCH_ALLOWED_TEST_ADDRESSES", "WEBMENTIONS_ALLOWED_TEST_ADDRESSES")
 
 
 PRODUCTION = os.environ.get("DJANGO_ENV", "development") == "production"
+
+
+def retired_env(name: str, old_name: str) -> None:
+    """A renamed variable's old name, no longer read once its release of grace is over: set
+    alone, it would change the site's behaviour silently, so production refuses to start and
+    development warns, naming the new name."""
+    if old_name in os.environ and name not in os.environ:
+        message = f"{old_name} is no longer read: set {name} instead."
+        if PRODUCTION:
+            raise ImproperlyConfigured(message)
+        warnings.warn(message, UserWarning, stacklevel=2)
+
+
+retired_env("COMMENTS_SPAM_WORDS", "COMMENTS_HOLD_WORDS")
+retired_env("FORM_TOKEN_MAX_AGE_SECONDS", "COMMENTS_TOKEN_MAX_AGE_SECONDS")
 DEBUG = env_flag("DJANGO_DEBUG")
 if PRODUCTION and DEBUG:
     raise ImproperlyConfigured("DJANGO_DEBUG must be off when DJANGO_ENV=production.")

@@ -1,4 +1,5 @@
-"""Asking for mail: what a reader's request does in the web process, and nothing more.
+"""Asking for mail: what a reader's request does in the web process, and nothing more; and
+what the site holds about an address ("Your comments and data": `export` and `forget`).
 
 The request is counted (per address and per visitor's address, in PostgreSQL like the comments'
 flood limit) and handed to the worker, which does every look-up (tasks.subscribe): the answer
@@ -16,9 +17,9 @@ from django_tasks_db.models import DBTaskResult
 
 from comments.models import Ban, Comment
 from comments.services import delete_comment
-from notifications import tasks
-from notifications.models import Address, DataLink, MailRequest
-from ops.addresses import identity
+from notifications import links, tasks
+from notifications.models import Address, DataLink, MailRequest, NewPostSubscription, Subscription
+from ops.addresses import identity, same_identity
 from ops.limit_keys import client_key, limit_address, same_client
 from ops.models import OutgoingMail
 from ops.one_way import digest
@@ -88,6 +89,65 @@ def request_data_link(email: str, ip_address: str | None) -> None:
     with transaction.atomic():
         count_request(email, ip_address)
         tasks.mail_data_link.enqueue(email=email, identity=identity(email))
+
+
+NEW_POSTS = "each new post"
+
+
+def describe(subscription) -> str:
+    """A subscription in words, as its pages and the export name it."""
+    if subscription.thread_id:
+        return f"replies to a discussion on “{subscription.post.title}”"
+    return f"new comments on “{subscription.post.title}”"
+
+
+def comments_of(email: str):
+    """The comments written with `email`, found by its identity (ops.addresses)."""
+    return Comment.objects.filter(same_identity(email))
+
+
+def export(email: str) -> dict:
+    """What the site holds about `email`: its comments (with their edits) and its
+    subscriptions, as the data page's download serves it (JSON)."""
+    comments = comments_of(email).select_related("post").prefetch_related("edits").order_by("pk")
+    return {
+        "email": email,
+        "comments": [
+            {
+                "id": comment.pk,
+                "post": comment.post.title,
+                "url": links.absolute(comment.post.get_absolute_url()),
+                "in_reply_to": comment.parent_id,
+                "name": comment.name,
+                "email": comment.email,
+                "text": comment.body,
+                "status": comment.status,
+                "written_at": comment.created_at.isoformat(),
+                "edited_at": comment.edited_at and comment.edited_at.isoformat(),
+                "ip_address": comment.ip_address,
+                "user_agent": comment.user_agent,
+                "edits": [
+                    {"before": edit.body_before, "after": edit.body_after}
+                    for edit in comment.edits.all()
+                ],
+            }
+            for comment in comments
+        ],
+        "subscriptions": [
+            *(
+                NEW_POSTS
+                for _ in NewPostSubscription.objects.filter(
+                    same_identity(email, "address__identity")
+                )
+            ),
+            *(
+                describe(subscription)
+                for subscription in Subscription.objects.filter(
+                    same_identity(email, "address__identity")
+                ).select_related("post")
+            ),
+        ],
+    }
 
 
 def forget(email: str) -> int:

@@ -15,15 +15,15 @@ from django.utils.translation import ngettext
 from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
+from django.views.generic import FormView
 
 from blog.models import Post
-from comments.models import Comment
 from comments.services import publish_for_trusted_writer
 from notifications import links, services, tasks
 from notifications.confirmed_browser import CONFIRMED_ADDRESSES
 from notifications.forms import DataRequestForm, FollowForm, SubscribeForm
 from notifications.models import Address, NewPostSubscription, Subscription
-from ops.addresses import same_identity
+from notifications.services import NEW_POSTS, describe
 from ops.client_ip import client_ip
 
 FOLLOW_ANSWER = (
@@ -65,77 +65,83 @@ def page(request, *, title, text, button=None, status=200, details=None):
     return response
 
 
+class AddressFormView(FormView):
+    """A form of one address that asks for mail: an invalid form is shown again with 400, a
+    refusal for too many requests with 429 and when to try again. Subclasses ask
+    (`ask(email)`, which may raise services.TooManyRequests) and answer (`answer()`)."""
+
+    noindex = True  # a page of its own, never indexed
+
+    def form_valid(self, form):
+        try:
+            self.ask(form.cleaned_data["email"])
+        except services.TooManyRequests:
+            too_many_requests(form)
+            return self.form_invalid(form, status=429)
+        return self.answer()
+
+    def form_invalid(self, form, status=400):
+        response = self.render_to_response(self.get_context_data(form=form), status=status)
+        if status == 429:
+            response["Retry-After"] = str(settings.NOTIFICATIONS_REQUEST_WINDOW_SECONDS)
+        return response
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        if self.noindex:
+            response["X-Robots-Tag"] = "noindex"
+        return response
+
+
 @method_decorator([csrf_exempt, never_cache], name="dispatch")
-class FollowView(View):
+class FollowView(AddressFormView):
     """POST /posts/<slug>/follow/: the same answer whatever the address (no enumeration)."""
 
     http_method_names = ["post"]
+    form_class = FollowForm
+    template_name = "notifications/follow.html"
+    noindex = False  # shown only when the post page's form needs correcting
 
-    def post(self, request, slug):
-        post = get_object_or_404(Post.objects.published(), slug=slug)
-        form = FollowForm(request.POST, post=post)
-        if not form.is_valid():
-            return self.show_form(request, post, form, status=400)
-        try:
-            services.request_mail(
-                email=form.cleaned_data["email"],
-                post=post,
-                ip_address=client_ip(request),
-                marks=CONFIRMED_ADDRESSES.ids(request),
-            )
-        except services.TooManyRequests:
-            too_many_requests(form)
-            return self.show_form(request, post, form, status=429)
-        messages.success(request, FOLLOW_ANSWER)
-        return HttpResponseRedirect(f"{post.get_absolute_url()}#follow", status=303)
+    def post(self, request, *args, slug, **kwargs):
+        self.followed = get_object_or_404(Post.objects.published(), slug=slug)
+        return super().post(request, *args, slug=slug, **kwargs)
 
-    def show_form(self, request, post, form, status):
-        response = render(
-            request, "notifications/follow.html", {"post": post, "form": form}, status=status
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "post": self.followed}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(post=self.followed, **kwargs)
+
+    def ask(self, email):
+        services.request_mail(
+            email=email,
+            post=self.followed,
+            ip_address=client_ip(self.request),
+            marks=CONFIRMED_ADDRESSES.ids(self.request),
         )
-        if status == 429:
-            response["Retry-After"] = str(settings.NOTIFICATIONS_REQUEST_WINDOW_SECONDS)
-        return response
 
-
-class AddressFormPage(View):
-    """A page of its own holding one address form: never indexed; a refusal for too many
-    requests says when to try again."""
-
-    template_name = None
-
-    def show(self, request, form, status=200):
-        response = render(request, self.template_name, {"form": form}, status=status)
-        response["X-Robots-Tag"] = "noindex"
-        if status == 429:
-            response["Retry-After"] = str(settings.NOTIFICATIONS_REQUEST_WINDOW_SECONDS)
-        return response
+    def answer(self):
+        messages.success(self.request, FOLLOW_ANSWER)
+        return HttpResponseRedirect(f"{self.followed.get_absolute_url()}#follow", status=303)
 
 
 @method_decorator([csrf_exempt, never_cache], name="dispatch")
-class SubscribeView(AddressFormPage):
+class SubscribeView(AddressFormView):
     """ "Subscribe to new posts" (every page's footer posts here; GET shows the form alone):
     the same answer whatever the address (no enumeration)."""
 
+    form_class = SubscribeForm
     template_name = "notifications/subscribe.html"
 
-    def get(self, request):
-        return self.show(request, SubscribeForm())
+    def ask(self, email):
+        services.request_new_posts(
+            email=email,
+            ip_address=client_ip(self.request),
+            marks=CONFIRMED_ADDRESSES.ids(self.request),
+        )
 
-    def post(self, request):
-        form = SubscribeForm(request.POST)
-        if not form.is_valid():
-            return self.show(request, form, status=400)
-        try:
-            services.request_new_posts(
-                email=form.cleaned_data["email"],
-                ip_address=client_ip(request),
-                marks=CONFIRMED_ADDRESSES.ids(request),
-            )
-        except services.TooManyRequests:
-            too_many_requests(form)
-            return self.show(request, form, status=429)
-        return page(request, title="Check your inbox", text=SUBSCRIBE_ANSWER)
+    def answer(self):
+        return page(self.request, title="Check your inbox", text=SUBSCRIBE_ANSWER)
 
 
 @method_decorator([csrf_exempt, never_cache], name="dispatch")
@@ -283,15 +289,6 @@ class StopAllView(StopMailView):
         return f"We will not email {address.email} any more, unless it asks again and confirms."
 
 
-NEW_POSTS = "each new post"
-
-
-def describe(subscription) -> str:
-    if subscription.thread_id:
-        return f"replies to a discussion on “{subscription.post.title}”"
-    return f"new comments on “{subscription.post.title}”"
-
-
 DATA_ANSWER = (
     "Thank you. If comments were written with that address, we have emailed it a link to see, "
     "download or delete them. The link works for one hour."
@@ -299,25 +296,18 @@ DATA_ANSWER = (
 
 
 @method_decorator([csrf_exempt, never_cache], name="dispatch")
-class DataRequestView(AddressFormPage):
+class DataRequestView(AddressFormView):
     """ "Your comments and data": the same answer whatever the address (no enumeration); the
     look-up happens in the worker, which mails a link only to an address the site knows."""
 
+    form_class = DataRequestForm
     template_name = "notifications/your_data.html"
 
-    def get(self, request):
-        return self.show(request, DataRequestForm())
+    def ask(self, email):
+        services.request_data_link(email, client_ip(self.request))
 
-    def post(self, request):
-        form = DataRequestForm(request.POST)
-        if not form.is_valid():
-            return self.show(request, form, status=400)
-        try:
-            services.request_data_link(form.cleaned_data["email"], client_ip(request))
-        except services.TooManyRequests:
-            too_many_requests(form)
-            return self.show(request, form, status=429)
-        return page(request, title="Check your inbox", text=DATA_ANSWER)
+    def answer(self):
+        return page(self.request, title="Check your inbox", text=DATA_ANSWER)
 
 
 @method_decorator([csrf_exempt, never_cache], name="dispatch")
@@ -329,10 +319,11 @@ class DataPageView(View):
         link = links.data_link(token)
         if link is None:
             return page(request, title="Link not valid", text=DATA_LINK_GONE, status=400)
-        email = link.email
-        comments = Comment.objects.filter(same_identity(email)).select_related("post")
+        comments = services.comments_of(link.email).select_related("post")
         return render(
-            request, "notifications/your_data_page.html", {"email": email, "comments": comments}
+            request,
+            "notifications/your_data_page.html",
+            {"email": link.email, "comments": comments},
         )
 
     def post(self, request, token):
@@ -341,7 +332,7 @@ class DataPageView(View):
             return page(request, title="Link not valid", text=DATA_LINK_GONE, status=400)
         email = link.email
         if request.POST.get("action") == "download":
-            response = JsonResponse(export(email), json_dumps_params={"indent": 2})
+            response = JsonResponse(services.export(email), json_dumps_params={"indent": 2})
             response["Content-Disposition"] = 'attachment; filename="my-comments.json"'
             return response
         if request.POST.get("action") != "delete":
@@ -360,51 +351,3 @@ DATA_LINK_GONE = (
     "This link is not valid: links work for one hour, and end once the data is deleted. Ask for "
     "a new one from the “Your comments and data” page."
 )
-
-
-def export(email: str) -> dict:
-    """Everything the site holds about an address's comments, as JSON."""
-    comments = (
-        Comment.objects.filter(same_identity(email))
-        .select_related("post")
-        .prefetch_related("edits")
-        .order_by("pk")
-    )
-    return {
-        "email": email,
-        "comments": [
-            {
-                "id": comment.pk,
-                "post": comment.post.title,
-                "url": links.absolute(comment.post.get_absolute_url()),
-                "in_reply_to": comment.parent_id,
-                "name": comment.name,
-                "email": comment.email,
-                "text": comment.body,
-                "status": comment.status,
-                "written_at": comment.created_at.isoformat(),
-                "edited_at": comment.edited_at and comment.edited_at.isoformat(),
-                "ip_address": comment.ip_address,
-                "user_agent": comment.user_agent,
-                "edits": [
-                    {"before": edit.body_before, "after": edit.body_after}
-                    for edit in comment.edits.all()
-                ],
-            }
-            for comment in comments
-        ],
-        "subscriptions": [
-            *(
-                NEW_POSTS
-                for _ in NewPostSubscription.objects.filter(
-                    same_identity(email, "address__identity")
-                )
-            ),
-            *(
-                describe(subscription)
-                for subscription in Subscription.objects.filter(
-                    same_identity(email, "address__identity")
-                ).select_related("post")
-            ),
-        ],
-    }

@@ -2,6 +2,7 @@
 
 import os
 
+import pytest
 from django.core.management.utils import get_random_secret_key
 
 from tests.support.servers import manage
@@ -42,3 +43,50 @@ def test_production_refuses_to_start_without_a_secret_key():
     result = manage("check", env=env, check=False)
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY must be set" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("old_name", "name", "value"),
+    [
+        ("COMMENTS_HOLD_WORDS", "COMMENTS_SPAM_WORDS", "casino"),
+        ("COMMENTS_TOKEN_MAX_AGE_SECONDS", "FORM_TOKEN_MAX_AGE_SECONDS", "3600"),
+    ],
+)
+def test_production_refuses_to_start_with_a_retired_setting_name_alone(old_name, name, value):
+    """Its value would be ignored, silently changing the site: the error names the new name."""
+    env = {**clean_environment(), **PRODUCTION_ENV, old_name: value}
+    result = manage("check", env=env, check=False)
+    assert result.returncode != 0
+    assert f"{old_name} is no longer read: set {name} instead." in result.stderr
+
+
+def test_development_warns_of_a_retired_setting_name_and_ignores_its_value():
+    env = {**clean_environment(), "COMMENTS_HOLD_WORDS": "lottery"}
+    result = manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.COMMENTS_SPAM_WORDS)",
+        env=env,
+    )
+    assert "COMMENTS_HOLD_WORDS is no longer read: set COMMENTS_SPAM_WORDS instead." in (
+        result.stderr
+    )
+    assert "lottery" not in result.stdout
+    assert "viagra" in result.stdout  # the default list
+
+
+def test_a_retired_setting_name_beside_its_new_name_is_ignored_without_a_word():
+    env = {
+        **clean_environment(),
+        **PRODUCTION_ENV,
+        "COMMENTS_HOLD_WORDS": "casino",
+        "COMMENTS_SPAM_WORDS": "lottery",
+    }
+    result = manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.COMMENTS_SPAM_WORDS)",
+        env=env,
+    )
+    assert "['lottery']" in result.stdout
+    assert "no longer read" not in result.stderr

@@ -1,0 +1,27 @@
+"""`held_by_rule` (the name `status_reason` had two releases ago) is no longer read or written.
+A reason that only it holds is copied into `status_reason`; the column gets a database default
+so that this release's inserts, which no longer name it, succeed until 0012 drops it."""
+
+from django.db import migrations
+
+COPY_REASONS = (
+    "UPDATE comments_comment SET status_reason = held_by_rule "
+    "WHERE status_reason = '' AND held_by_rule <> ''"
+)
+
+
+class Migration(migrations.Migration):
+    dependencies = [("comments", "0010_comment_identity")]
+
+    operations = [
+        migrations.SeparateDatabaseAndState(
+            database_operations=[
+                migrations.RunSQL(
+                    "ALTER TABLE comments_comment ALTER COLUMN held_by_rule SET DEFAULT ''",
+                    "ALTER TABLE comments_comment ALTER COLUMN held_by_rule DROP DEFAULT",
+                ),
+                migrations.RunSQL(COPY_REASONS, migrations.RunSQL.noop),
+            ],
+            state_operations=[migrations.RemoveField(model_name="comment", name="held_by_rule")],
+        ),
+    ]
