@@ -1,6 +1,8 @@
 """`held_by_rule` (the name `status_reason` had two releases ago) is no longer read or written.
 A reason that only it holds is copied into `status_reason`; the column gets a database default
-so that this release's inserts, which no longer name it, succeed until 0012 drops it."""
+so that this release's inserts, which no longer name it, succeed. The column itself stays one
+more release: hosts of the previous release name it in every query during a rolling deploy. The
+next release copies again (reasons those hosts wrote meanwhile) and drops it."""
 
 from django.db import migrations
 
@@ -11,7 +13,7 @@ COPY_REASONS = (
 
 
 class Migration(migrations.Migration):
-    dependencies = [("comments", "0010_comment_identity")]
+    dependencies = [("comments", "0011_ip_address_help_text")]
 
     operations = [
         migrations.SeparateDatabaseAndState(
