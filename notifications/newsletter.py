@@ -31,7 +31,8 @@ from django_tasks import task
 from blog.models import Post
 from notifications import links
 from notifications.models import NewPostDelivery, NewPostMailing, NewPostSubscription
-from ops.mail import message, new_message_id, retry_delay
+from ops.mail import message, new_message_id
+from ops.retry import retry_delay
 
 logger = logging.getLogger("notifications.newsletter")
 
@@ -159,7 +160,11 @@ def send_next_copy(mailing: NewPostMailing) -> bool:
             outcome["failed_at"] = timezone.now()
             logger.error("giving up on new post copy %s", delivery.pk)
         else:
-            outcome["next_attempt_at"] = timezone.now() + retry_delay(delivery.attempts)
+            outcome["next_attempt_at"] = timezone.now() + retry_delay(
+                delivery.attempts,
+                base=settings.MAIL_RETRY_BASE_SECONDS,
+                cap=settings.MAIL_RETRY_MAX_SECONDS,
+            )
             logger.warning("could not send new post copy %s: %s", delivery.pk, error)
     else:
         outcome.update(sent_at=timezone.now(), last_error="")

@@ -10,7 +10,6 @@ the same safe fetcher as verification. A failure is retried with exponential bac
 
 import logging
 import re
-from datetime import timedelta
 from urllib.parse import urljoin, urlsplit
 
 from bs4 import BeautifulSoup
@@ -21,6 +20,7 @@ from django.utils import timezone
 
 from blog.models import Post
 from ops.fetch import FetchRefused, fetch
+from ops.retry import retry_delay
 from webmentions.models import SentWebmention
 
 logger = logging.getLogger("webmentions")
@@ -154,9 +154,9 @@ def send_one(sent_id: int) -> None:
             if sent.attempts >= settings.WEBMENTIONS_SEND_ATTEMPTS:
                 sent.status, sent.next_attempt_at = SentWebmention.Status.GAVE_UP, None
             else:
-                delay = settings.WEBMENTIONS_RETRY_BASE_SECONDS * 2 ** (sent.attempts - 1)
+                delay = retry_delay(sent.attempts, base=settings.WEBMENTIONS_RETRY_BASE_SECONDS)
                 sent.status = SentWebmention.Status.FAILED
-                sent.next_attempt_at = timezone.now() + timedelta(seconds=delay)
+                sent.next_attempt_at = timezone.now() + delay
                 tasks.send_one.using(run_after=sent.next_attempt_at).enqueue(sent.pk)
             sent.save()
             logger.warning("webmention to %s failed: %s", sent.target, sent.note)
