@@ -19,6 +19,7 @@ from comments.models import Comment, ModerationDecision
 from comments.own_comments import OWN_COMMENTS
 from comments.permissions import is_moderator
 from comments.signals import comment_submitted, writer_proves_address
+from ops import rate_limits
 from ops.client_ip import client_ip
 
 
@@ -66,8 +67,10 @@ class PostCommentView(FormMixin, PostDetailView):
                 user=self.reader(),
                 writer_proven=writer_proven(form.cleaned_data["email"], request),
             )
-        except services.FloodLimitExceeded:
-            return self.flood_limit_exceeded(form)
+        except rate_limits.RateLimited as refusal:
+            return rate_limits.refuse(
+                request, refusal, form=form, page=lambda status: self.form_invalid(form, status)
+            )
         transaction.on_commit(
             lambda: comment_submitted.send(sender=Comment, comment=comment, request=request)
         )
@@ -82,18 +85,6 @@ class PostCommentView(FormMixin, PostDetailView):
             f"{self.object.get_absolute_url()}#comment-{comment.pk}", status=303
         )
         OWN_COMMENTS.add(request, response, comment.pk)
-        return response
-
-    def flood_limit_exceeded(self, form):
-        minutes = settings.COMMENTS_FLOOD_WINDOW_SECONDS // 60
-        form.add_error(
-            None,
-            f"You have sent {settings.COMMENTS_FLOOD_LIMIT} comments in the last {minutes} "
-            "minutes, which is as many as we accept from one address. Your comment is kept "
-            "below: please send it again in a few minutes.",
-        )
-        response = self.form_invalid(form, status=429)
-        response["Retry-After"] = str(settings.COMMENTS_FLOOD_WINDOW_SECONDS)
         return response
 
 

@@ -7,6 +7,7 @@ from comments.models import Comment
 from notifications import newsletter, services, tasks
 from notifications.confirmed_browser import CONFIRMED_ADDRESSES
 from notifications.models import Address
+from ops import rate_limits
 from ops.client_ip import client_ip
 
 logger = logging.getLogger("notifications")
@@ -24,7 +25,7 @@ def writer_asked_for_mail(sender, comment, request, **kwargs):
             ip_address=client_ip(request),
             marks=CONFIRMED_ADDRESSES.ids(request),
         )
-    except services.TooManyRequests:
+    except rate_limits.RateLimited:
         # The comment itself is stored; only the mail it asked for is not set up.
         logger.warning("mail for comment %s not set up: too many requests", comment.pk)
 

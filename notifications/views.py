@@ -6,7 +6,6 @@ are CSRF-exempt: the RFC 8058 one-click unsubscribe POST comes from a mail provi
 cookie and no Referer.
 """
 
-from django.conf import settings
 from django.contrib import messages
 from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
@@ -23,6 +22,7 @@ from notifications import links, services, tasks
 from notifications.confirmed_browser import CONFIRMED_ADDRESSES
 from notifications.forms import DataRequestForm, FollowForm, SubscribeForm
 from notifications.models import Address, NewPostSubscription, Subscription
+from ops import rate_limits
 from ops.addresses import same_identity
 from ops.client_ip import client_ip
 
@@ -42,16 +42,6 @@ INVALID_LINK = (
     "This link is not valid: it may have expired, or a newer one was sent. "
     "Ask for mail again from the post's page to get a new link."
 )
-
-
-def too_many_requests(form) -> None:
-    """Say on the form that the request limits were reached (the view answers 429)."""
-    minutes = settings.NOTIFICATIONS_REQUEST_WINDOW_SECONDS // 60
-    form.add_error(
-        None,
-        "Too many requests for mail from this address or this connection in the last "
-        f"{minutes} minutes. Please try again later.",
-    )
 
 
 def page(request, *, title, text, button=None, status=200, details=None):
@@ -83,33 +73,36 @@ class FollowView(View):
                 ip_address=client_ip(request),
                 marks=CONFIRMED_ADDRESSES.ids(request),
             )
-        except services.TooManyRequests:
-            too_many_requests(form)
-            return self.show_form(request, post, form, status=429)
+        except rate_limits.RateLimited as refusal:
+            return rate_limits.refuse(
+                request,
+                refusal,
+                form=form,
+                page=lambda status: self.show_form(request, post, form, status),
+            )
         messages.success(request, FOLLOW_ANSWER)
         return HttpResponseRedirect(f"{post.get_absolute_url()}#follow", status=303)
 
     def show_form(self, request, post, form, status):
-        response = render(
+        return render(
             request, "notifications/follow.html", {"post": post, "form": form}, status=status
         )
-        if status == 429:
-            response["Retry-After"] = str(settings.NOTIFICATIONS_REQUEST_WINDOW_SECONDS)
-        return response
 
 
 class AddressFormPage(View):
-    """A page of its own holding one address form: never indexed; a refusal for too many
-    requests says when to try again."""
+    """A page of its own holding one address form: never indexed."""
 
     template_name = None
 
     def show(self, request, form, status=200):
         response = render(request, self.template_name, {"form": form}, status=status)
         response["X-Robots-Tag"] = "noindex"
-        if status == 429:
-            response["Retry-After"] = str(settings.NOTIFICATIONS_REQUEST_WINDOW_SECONDS)
         return response
+
+    def refuse(self, request, form, refusal):
+        return rate_limits.refuse(
+            request, refusal, form=form, page=lambda status: self.show(request, form, status)
+        )
 
 
 @method_decorator([csrf_exempt, never_cache], name="dispatch")
@@ -132,9 +125,8 @@ class SubscribeView(AddressFormPage):
                 ip_address=client_ip(request),
                 marks=CONFIRMED_ADDRESSES.ids(request),
             )
-        except services.TooManyRequests:
-            too_many_requests(form)
-            return self.show(request, form, status=429)
+        except rate_limits.RateLimited as refusal:
+            return self.refuse(request, form, refusal)
         return page(request, title="Check your inbox", text=SUBSCRIBE_ANSWER)
 
 
@@ -314,9 +306,8 @@ class DataRequestView(AddressFormPage):
             return self.show(request, form, status=400)
         try:
             services.request_data_link(form.cleaned_data["email"], client_ip(request))
-        except services.TooManyRequests:
-            too_many_requests(form)
-            return self.show(request, form, status=429)
+        except rate_limits.RateLimited as refusal:
+            return self.refuse(request, form, refusal)
         return page(request, title="Check your inbox", text=DATA_ANSWER)
 
 
