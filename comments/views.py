@@ -21,6 +21,7 @@ from comments.permissions import is_moderator
 from comments.signals import comment_submitted, writer_proves_address
 from ops import rate_limits
 from ops.client_ip import client_ip
+from ops.signed_links import bad_link_page
 
 
 # Anonymous readers get no CSRF cookie (so post pages stay cacheable); the form's signed token,
@@ -104,6 +105,13 @@ def permalink(request, pk):
     return redirect(f"{comment.post.get_absolute_url()}{query}#comment-{comment.pk}")
 
 
+BAD_DECISION_LINK = (
+    "This moderation link is not valid: it may have expired (links work for 7 days), be "
+    "incomplete, or belong to an account that may no longer moderate. The comment can still be "
+    "moderated in the admin."
+)
+
+
 @method_decorator([csrf_exempt, never_cache], name="dispatch")
 class DecisionLinkView(View):
     """A moderator's mailed Approve / Spam / Reject link: GET shows the comment and one button,
@@ -123,11 +131,11 @@ class DecisionLinkView(View):
         try:
             link = decision_links.read(token)
         except decision_links.BadLink:
-            return self.page(request, {"invalid": True}, status=400)
+            return bad_link_page(request, BAD_DECISION_LINK)
         comment = link["comment"]
         moderator = get_user_model().objects.filter(pk=link["moderator_pk"]).first()
         if not (moderator and moderator.is_active and is_moderator(moderator)):
-            return self.page(request, {"invalid": True}, status=403)
+            return bad_link_page(request, BAD_DECISION_LINK, status=403)
         context = {"comment": comment, "action": link["action"], "status": link["status"]}
         if comment.decision_count != link["decision_count"]:
             return self.stale(request, context, deciding)

@@ -25,6 +25,7 @@ from notifications.models import Address, NewPostSubscription, Subscription
 from ops import rate_limits
 from ops.addresses import same_identity
 from ops.client_ip import client_ip
+from ops.signed_links import bad_link_page
 
 FOLLOW_ANSWER = (
     "Thank you. New comments on this post will be emailed to that address. Unless this browser "
@@ -135,7 +136,7 @@ class ConfirmView(View):
     def get(self, request, token):
         address = links.address_to_confirm(token)
         if address is None:
-            return page(request, title="Link not valid", text=INVALID_LINK, status=400)
+            return bad_link_page(request, INVALID_LINK)
         pending = address.subscriptions.filter(active_since=None).select_related("post", "thread")
         details = [describe(subscription) for subscription in pending]
         if NewPostSubscription.objects.filter(address=address, active_since=None).exists():
@@ -151,7 +152,7 @@ class ConfirmView(View):
     def post(self, request, token):
         address = links.address_to_confirm(token)
         if address is None:
-            return page(request, title="Link not valid", text=INVALID_LINK, status=400)
+            return bad_link_page(request, INVALID_LINK)
         tasks.confirm(address)
         response = page(
             request,
@@ -172,7 +173,7 @@ class PublishView(View):
     def get(self, request, token):
         comment = links.comment_to_publish(token)
         if comment is None:
-            return page(request, title="Link not valid", text=PUBLISH_GONE, status=400)
+            return bad_link_page(request, PUBLISH_GONE)
         response = render(
             request, "notifications/publish.html", {"comment": comment, "title": "Publish"}
         )
@@ -182,7 +183,7 @@ class PublishView(View):
     def post(self, request, token):
         comment = links.comment_to_publish(token)
         if comment is None or not publish_for_trusted_writer(comment, comment.decision_count):
-            return page(request, title="Link not valid", text=PUBLISH_GONE, status=400)
+            return bad_link_page(request, PUBLISH_GONE)
         address = tasks.confirm_by_proof(comment.email)
         response = page(
             request,
@@ -216,7 +217,7 @@ class StopMailView(View):
 
     def not_found(self, request, token):
         if self.link.pk(token) is None:
-            return page(request, title="Link not valid", text=INVALID_LINK, status=400)
+            return bad_link_page(request, INVALID_LINK)
         return page(request, title="Emails stopped", text="These emails were stopped already.")
 
 
@@ -319,7 +320,7 @@ class DataPageView(View):
     def get(self, request, token):
         link = links.data_link(token)
         if link is None:
-            return page(request, title="Link not valid", text=DATA_LINK_GONE, status=400)
+            return bad_link_page(request, DATA_LINK_GONE)
         email = link.email
         comments = Comment.objects.filter(same_identity(email)).select_related("post")
         return render(
@@ -329,7 +330,7 @@ class DataPageView(View):
     def post(self, request, token):
         link = links.data_link(token)
         if link is None:
-            return page(request, title="Link not valid", text=DATA_LINK_GONE, status=400)
+            return bad_link_page(request, DATA_LINK_GONE)
         email = link.email
         if request.POST.get("action") == "download":
             response = JsonResponse(export(email), json_dumps_params={"indent": 2})
