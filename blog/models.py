@@ -267,6 +267,10 @@ class Post(models.Model):
         output_field=SearchVectorField(),
         db_persist=True,
     )
+    # When `post_became_public` was sent for its present publication (blog.publication): set
+    # by the announcing task alone (an UPDATE, never by save()), cleared by a save while the
+    # post is not public, so a withdrawn post published again is announced again.
+    public_announced_at = models.DateTimeField(null=True, editable=False)
     # Part of every share-preview link (blog/sharing.py): a new secret revokes the links given.
     share_secret = models.CharField(max_length=64, default=new_share_secret, editable=False)
 
@@ -283,6 +287,7 @@ class Post(models.Model):
             "comments_changed_at",
             "search_vector",
             "share_secret",
+            "public_announced_at",
         ],  # fmt: skip
     )
 
@@ -309,6 +314,15 @@ class Post(models.Model):
     def save(self, *args, **kwargs):
         for name, value in rendered_fields(self.body).items():
             setattr(self, name, value)
+        if self.state != self.State.PUBLISHED:
+            self.public_announced_at = None  # withdrawn (or not yet public): announce it again
+        elif not self._state.adding and kwargs.get("update_fields") is None:
+            # Never write back a stale copy of the announcing task's mark.
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not (field.primary_key or field.generated or field.name == "public_announced_at")
+            ]
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):

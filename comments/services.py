@@ -5,7 +5,7 @@ import re
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import F
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -19,6 +19,7 @@ from comments.markup import render_comment
 from comments.models import Ban, Comment, CommentEdit, ModerationDecision, ModeratorPreference
 from comments.permissions import is_moderator, moderators
 from comments.signals import comments_published
+from ops import rate_limits
 from ops.addresses import same_identity
 from ops.limit_keys import client_key, same_client
 from ops.mail import send_later
@@ -30,29 +31,26 @@ moderation_logger = logging.getLogger("comments.moderation")
 USER_AGENT_MAX_LENGTH = Comment._meta.get_field("user_agent").max_length
 
 
-class FloodLimitExceeded(Exception):
-    """Too many comments from one address in the flood window: nothing was stored."""
+def check_flood_limit(ip_address: str | None, now: datetime) -> None:
+    """Raise RateLimited when this visitor already sent COMMENTS_FLOOD_LIMIT comments within
+    the window, counted by `ops.limit_keys.client_key` (an IPv6 visitor by its /64).
 
-
-def flood_limit_reached(ip_address: str | None, now: datetime) -> bool:
-    """Whether this visitor already sent COMMENTS_FLOOD_LIMIT comments within the window,
-    counted by `ops.limit_keys.client_key` (an IPv6 visitor by its /64).
-
-    Counted in PostgreSQL, so the limit holds across workers and hosts. Call inside a transaction
-    that then stores the comment: the advisory lock makes concurrent submissions from one
-    visitor, on any worker or host, count one after the other.
-    """
+    Counted in PostgreSQL (`ops.rate_limits`), so the limit holds across workers and hosts.
+    Call inside a transaction that then stores the comment."""
     same = same_client("ip_address", ip_address)
     if same is None:
-        return False
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))",
-            [f"comments.flood:{client_key(ip_address)}"],
-        )
-    window_start = now - timedelta(seconds=settings.COMMENTS_FLOOD_WINDOW_SECONDS)
-    recent = Comment.objects.filter(same, created_at__gte=window_start)
-    return recent.count() >= settings.COMMENTS_FLOOD_LIMIT
+        return
+    minutes = settings.COMMENTS_FLOOD_WINDOW_SECONDS // 60
+    rate_limits.check(
+        f"comments.flood:{client_key(ip_address)}",
+        Comment.objects.filter(same),
+        limit=settings.COMMENTS_FLOOD_LIMIT,
+        window_seconds=settings.COMMENTS_FLOOD_WINDOW_SECONDS,
+        now=now,
+        message=f"You have sent {settings.COMMENTS_FLOOD_LIMIT} comments in the last {minutes} "
+        "minutes, which is as many as we accept from one address. Your comment is kept "
+        "below: please send it again in a few minutes.",
+    )
 
 
 def submit_comment(
@@ -72,16 +70,15 @@ def submit_comment(
     covers the writer (the ban is the reason) or an anti-spam rule catches it; published at once
     if the writer is trusted (`writer_proven`: their browser proved the address is theirs, and
     that address has a comment a moderator approved); pending otherwise, and the moderators are
-    mailed (through the queue, in the same transaction). Raises FloodLimitExceeded (storing
-    nothing) past the flood limit.
+    mailed (through the queue, in the same transaction). Raises ops.rate_limits.RateLimited
+    (storing nothing) past the flood limit.
     """
     now = timezone.now()
     with transaction.atomic():
         if is_moderator(user):
             verdict = spam_rules.Verdict(Comment.Status.APPROVED)
-        elif flood_limit_reached(ip_address, now):
-            raise FloodLimitExceeded
         else:
+            check_flood_limit(ip_address, now)
             verdict = judge(submission, ip_address, writer_proven)
         approved = verdict.status == Comment.Status.APPROVED
         comment = Comment.objects.create(

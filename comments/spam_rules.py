@@ -20,7 +20,7 @@ comment it catches and one it lets through. A rule that needs a setting reads
 `settings.COMMENTS_<NAME>` and README.md lists it.
 
 The flood limit is not a rule: it refuses a comment outright, before anything is stored
-(comments.services.flood_limit_reached).
+(comments.services.check_flood_limit).
 """
 
 import re

@@ -19,7 +19,9 @@ from comments.models import Comment, ModerationDecision
 from comments.own_comments import OWN_COMMENTS
 from comments.permissions import is_moderator
 from comments.signals import comment_submitted, writer_proves_address
+from ops import rate_limits
 from ops.client_ip import client_ip
+from ops.signed_links import bad_link_page
 
 
 # Anonymous readers get no CSRF cookie (so post pages stay cacheable); the form's signed token,
@@ -66,8 +68,10 @@ class PostCommentView(FormMixin, PostDetailView):
                 user=self.reader(),
                 writer_proven=writer_proven(form.cleaned_data["email"], request),
             )
-        except services.FloodLimitExceeded:
-            return self.flood_limit_exceeded(form)
+        except rate_limits.RateLimited as refusal:
+            return rate_limits.refuse(
+                request, refusal, form=form, page=lambda status: self.form_invalid(form, status)
+            )
         transaction.on_commit(
             lambda: comment_submitted.send(sender=Comment, comment=comment, request=request)
         )
@@ -82,18 +86,6 @@ class PostCommentView(FormMixin, PostDetailView):
             f"{self.object.get_absolute_url()}#comment-{comment.pk}", status=303
         )
         OWN_COMMENTS.add(request, response, comment.pk)
-        return response
-
-    def flood_limit_exceeded(self, form):
-        minutes = settings.COMMENTS_FLOOD_WINDOW_SECONDS // 60
-        form.add_error(
-            None,
-            f"You have sent {settings.COMMENTS_FLOOD_LIMIT} comments in the last {minutes} "
-            "minutes, which is as many as we accept from one address. Your comment is kept "
-            "below: please send it again in a few minutes.",
-        )
-        response = self.form_invalid(form, status=429)
-        response["Retry-After"] = str(settings.COMMENTS_FLOOD_WINDOW_SECONDS)
         return response
 
 
@@ -111,6 +103,13 @@ def permalink(request, pk):
     page = comment.thread_position() // settings.COMMENTS_PER_PAGE + 1
     query = f"?comment_page={page}" if page > 1 else ""
     return redirect(f"{comment.post.get_absolute_url()}{query}#comment-{comment.pk}")
+
+
+BAD_DECISION_LINK = (
+    "This moderation link is not valid: it may have expired (links work for 7 days), be "
+    "incomplete, or belong to an account that may no longer moderate. The comment can still be "
+    "moderated in the admin."
+)
 
 
 @method_decorator([csrf_exempt, never_cache], name="dispatch")
@@ -132,11 +131,11 @@ class DecisionLinkView(View):
         try:
             link = decision_links.read(token)
         except decision_links.BadLink:
-            return self.page(request, {"invalid": True}, status=400)
+            return bad_link_page(request, BAD_DECISION_LINK)
         comment = link["comment"]
         moderator = get_user_model().objects.filter(pk=link["moderator_pk"]).first()
         if not (moderator and moderator.is_active and is_moderator(moderator)):
-            return self.page(request, {"invalid": True}, status=403)
+            return bad_link_page(request, BAD_DECISION_LINK, status=403)
         context = {"comment": comment, "action": link["action"], "status": link["status"]}
         if comment.decision_count != link["decision_count"]:
             return self.stale(request, context, deciding)

@@ -8,20 +8,25 @@ names one address or one subscription; none carries anything a reader could chan
   stop all mail (one address): no time limit, since a mail client's one-click unsubscribe (RFC
   8058) must work from however old a mail; each ends with what it names (its row, whose id is
   never used again, so re-subscribing gives new links and old ones stay spent).
+- publish (one pending comment, 7 days) and your data (one DataLink, an hour).
+
+Every kind is an `ops.signed_links.SignedLink`: its salt and payload shape are those of the
+links already mailed, so never change them.
 """
 
 from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
-from django.core import signing
 from django.core.exceptions import ValidationError
-from django.urls import reverse
 from django.utils import timezone
 
 from comments.models import Comment
 from notifications.models import Address, DataLink
+from ops.signed_links import BadLink, SignedLink
 
-CONFIRM = signing.Signer(salt="notifications.confirm")
+# Its age is counted from the confirmation mail it names (`confirmation_sent_at`), not from
+# signing: mailing it again sends the same link.
+CONFIRM = SignedLink("notifications.confirm", "notifications:confirm")
 
 
 def absolute(path: str) -> str:
@@ -29,8 +34,7 @@ def absolute(path: str) -> str:
 
 
 def confirm_url(address: Address) -> str:
-    token = CONFIRM.sign_object({"a": address.pk, "s": address.confirmation_sent_at.timestamp()})
-    return absolute(reverse("notifications:confirm", args=[token]))
+    return CONFIRM.url({"a": address.pk, "s": address.confirmation_sent_at.timestamp()})
 
 
 def confirmation_expires_at(address: Address) -> datetime:
@@ -40,10 +44,10 @@ def confirmation_expires_at(address: Address) -> datetime:
 def address_to_confirm(token: str) -> Address | None:
     """The address a confirm link names, while that link is good; None otherwise."""
     try:
-        payload = CONFIRM.unsign_object(token)
+        payload = CONFIRM.read(token)
         address = Address.objects.filter(pk=int(payload["a"])).first()
         sent_at = datetime.fromtimestamp(float(payload["s"]), tz=UTC)
-    except (signing.BadSignature, KeyError, TypeError, ValueError, OverflowError):
+    except (BadLink, KeyError, TypeError, ValueError, OverflowError):
         return None
     if address is None or address.confirmation_sent_at != sent_at:
         return None
@@ -52,20 +56,17 @@ def address_to_confirm(token: str) -> Address | None:
     return address
 
 
-class IdLink:
-    """A link naming one row by its id, signed with a salt of its own; it never expires."""
+class IdLink(SignedLink):
+    """A link naming one row by its id (`id:signature`), signed with a salt of its own; it never
+    expires (RFC 8058)."""
 
     def __init__(self, salt: str, url_name: str):
-        self.signer = signing.Signer(salt=salt)
-        self.url_name = url_name
-
-    def url(self, pk: int) -> str:
-        return absolute(reverse(self.url_name, args=[self.signer.sign(pk)]))
+        super().__init__(salt, url_name, text=True)
 
     def pk(self, token: str) -> int | None:
         try:
-            return int(self.signer.unsign(token))
-        except (signing.BadSignature, ValueError):
+            return int(self.read(token))
+        except (BadLink, ValueError):
             return None
 
 
@@ -78,22 +79,22 @@ STOP_ALL = IdLink("notifications.stop-all", "notifications:stop-all")  # an addr
 
 PUBLISH_SALT = "notifications.publish"
 PUBLISH_MAX_AGE = timedelta(days=7)
+PUBLISH = SignedLink(PUBLISH_SALT, "notifications:publish", max_age=PUBLISH_MAX_AGE)
 
 
 def publish_url(comment) -> str:
     """A trusted writer's "publish my comment" link: one comment, while nobody has decided on
     it (its decision count), for PUBLISH_MAX_AGE."""
-    token = signing.dumps({"c": comment.pk, "n": comment.decision_count}, salt=PUBLISH_SALT)
-    return absolute(reverse("notifications:publish", args=[token]))
+    return PUBLISH.url({"c": comment.pk, "n": comment.decision_count})
 
 
 def comment_to_publish(token: str):
     """The comment a publish link names while it is good; None otherwise."""
     try:
-        payload = signing.loads(token, salt=PUBLISH_SALT, max_age=PUBLISH_MAX_AGE)
+        payload = PUBLISH.read(token)
         comment = Comment.objects.select_related("post").filter(pk=int(payload["c"])).first()
         count = int(payload["n"])
-    except (signing.BadSignature, KeyError, TypeError, ValueError):
+    except (BadLink, KeyError, TypeError, ValueError):
         return None
     if comment is None or comment.decision_count != count:
         return None
@@ -102,18 +103,18 @@ def comment_to_publish(token: str):
 
 DATA_SALT = "notifications.your-data"
 DATA_MAX_AGE = timedelta(hours=1)
+DATA = SignedLink(DATA_SALT, "notifications:your-data-page", max_age=DATA_MAX_AGE)
 
 
 def data_url(email: str) -> str:
     """The "Your comments and data" link: one address, an hour, until its data is deleted."""
     link = DataLink.objects.create(email=email)
-    token = signing.dumps(str(link.pk), salt=DATA_SALT)
-    return absolute(reverse("notifications:your-data-page", args=[token]))
+    return DATA.url(str(link.pk))
 
 
 def data_link(token: str) -> DataLink | None:
     try:
-        pk = signing.loads(token, salt=DATA_SALT, max_age=DATA_MAX_AGE)
+        pk = DATA.read(token)
         return DataLink.objects.filter(pk=str(pk)).first()
-    except (signing.BadSignature, TypeError, ValueError, ValidationError):
+    except (BadLink, TypeError, ValueError, ValidationError):
         return None

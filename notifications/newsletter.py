@@ -1,10 +1,11 @@
 """Mail of new posts to the newsletter's subscribers: what the worker does.
 
-When a post with "Email to subscribers" becomes public (published now, or a scheduled one when
-its time comes), `mail_new_post` starts its one `NewPostMailing` and makes a `NewPostDelivery`
-row for every confirmed subscriber at once. `send_batch` then sends NEW_POST_MAIL_BATCH copies
-every NEW_POST_MAIL_BATCH_SECONDS. Each copy is marked as being sent (with its Message-ID,
-fixed once) and committed before SMTP, then marked sent, so:
+When a post with "Email to subscribers" becomes public (`blog.signals.post_became_public`:
+published now, or a scheduled one when its time comes), `mail_new_post` starts its one
+`NewPostMailing` and makes a `NewPostDelivery` row for every confirmed subscriber at once.
+`send_batch` then sends NEW_POST_MAIL_BATCH copies every NEW_POST_MAIL_BATCH_SECONDS. Each copy
+is marked as being sent (with its Message-ID, fixed once) and committed before SMTP, then marked
+sent, so:
 
 - a worker killed mid-batch leaves its unsent rows unsent and the next batch, queued before this
   one sends anything, carries on: nobody is missed, nobody whose copy was marked sent gets
@@ -31,24 +32,25 @@ from django_tasks import task
 from blog.models import Post
 from notifications import links
 from notifications.models import NewPostDelivery, NewPostMailing, NewPostSubscription
-from ops.mail import message, new_message_id, retry_delay
+from ops.mail import message, new_message_id
+from ops.retry import retry_delay
 
 logger = logging.getLogger("notifications.newsletter")
 
 
-def mail_when_public(post: Post) -> None:
-    """A post was saved: if it is to be mailed and has not been, have the worker mail it when
-    it is public (at its publication time for a scheduled post). Call after the save."""
-    if post.status != Post.Status.PUBLISHED or not post.mail_subscribers:
+def mail_now_public(sender, post: Post, **kwargs) -> None:
+    """`blog.signals.post_became_public`: start the post's mailing if it is to be mailed, or
+    resume it if it was paused while the post was withdrawn. Idempotent: one mailing per post,
+    and a mailing resumes once."""
+    if not post.mail_subscribers:
         return
-    run_after = post.published_at if post.published_at > timezone.now() else None
     mailing = NewPostMailing.objects.filter(post=post).first()
     if mailing is None:
-        transaction.on_commit(lambda: mail_new_post.using(run_after=run_after).enqueue(post.pk))
+        transaction.on_commit(lambda: mail_new_post.enqueue(post.pk))
     elif resume(mailing.pk):
-        # Paused while the post was withdrawn: the rest goes out when it is public again.
-        transaction.on_commit(lambda: send_batch.using(run_after=run_after).enqueue(mailing.pk))
-    # Otherwise mailed already: editing a published post never mails it again.
+        # Paused while the post was withdrawn: the rest goes out now it is public again.
+        transaction.on_commit(lambda: send_batch.enqueue(mailing.pk))
+    # Otherwise mailed already: a post is mailed once.
 
 
 def resume(mailing_id: int) -> bool:
@@ -108,7 +110,7 @@ def send_batch(mailing_id: int) -> None:
         public = Post.objects.published().filter(pk=mailing.post_id)
         if not public.exists():
             # Withdrawn meanwhile: no link to a missing page. Saving it public again resumes
-            # (mail_when_public); a save between the look-up and the mark is seen here.
+            # (mail_now_public); a publication between the look-up and the mark is seen here.
             NewPostMailing.objects.filter(pk=mailing_id).update(paused_at=timezone.now())
             if not public.exists() or not resume(mailing_id):
                 return
@@ -159,7 +161,11 @@ def send_next_copy(mailing: NewPostMailing) -> bool:
             outcome["failed_at"] = timezone.now()
             logger.error("giving up on new post copy %s", delivery.pk)
         else:
-            outcome["next_attempt_at"] = timezone.now() + retry_delay(delivery.attempts)
+            outcome["next_attempt_at"] = timezone.now() + retry_delay(
+                delivery.attempts,
+                base=settings.MAIL_RETRY_BASE_SECONDS,
+                cap=settings.MAIL_RETRY_MAX_SECONDS,
+            )
             logger.warning("could not send new post copy %s: %s", delivery.pk, error)
     else:
         outcome.update(sent_at=timezone.now(), last_error="")

@@ -1,12 +1,13 @@
-"""How this app hears about comments (comments.signals) and posts (Django's post_save), without
-comments or blog knowing it."""
+"""How this app hears about comments (comments.signals), without comments knowing it. Of posts it
+hears through `blog.signals.post_became_public` (`newsletter.mail_now_public`)."""
 
 import logging
 
 from comments.models import Comment
-from notifications import newsletter, services, tasks
+from notifications import services, tasks
 from notifications.confirmed_browser import CONFIRMED_ADDRESSES
 from notifications.models import Address
+from ops import rate_limits
 from ops.client_ip import client_ip
 
 logger = logging.getLogger("notifications")
@@ -24,7 +25,7 @@ def writer_asked_for_mail(sender, comment, request, **kwargs):
             ip_address=client_ip(request),
             marks=CONFIRMED_ADDRESSES.ids(request),
         )
-    except services.TooManyRequests:
+    except rate_limits.RateLimited:
         # The comment itself is stored; only the mail it asked for is not set up.
         logger.warning("mail for comment %s not set up: too many requests", comment.pk)
 
@@ -47,10 +48,3 @@ def vouch_for_writer(sender, email, request, **kwargs) -> bool:
 
 def announce_published(sender, comment_ids, **kwargs):
     tasks.announce.enqueue(comment_ids)
-
-
-def post_saved(sender, instance, raw=False, **kwargs):
-    """A post saved (in the admin, an import, a scheduled one's edit): mail it to the
-    newsletter when it is public, if it asks to be and was not mailed yet. Never for fixtures."""
-    if not raw:
-        newsletter.mail_when_public(instance)

@@ -7,31 +7,20 @@ is the same whether the address is new, waiting for confirmation or confirmed, s
 which addresses are known here.
 """
 
-from datetime import timedelta
-
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from comments.models import Ban, Comment
 from comments.services import delete_comment
 from notifications import links, tasks
 from notifications.models import Address, DataLink, MailRequest, NewPostSubscription, Subscription
+from ops import rate_limits
 from ops.addresses import identity, same_identity
 from ops.limit_keys import client_key, limit_address, same_client
 from ops.models import OutgoingMail
 from ops.one_way import digest
-
-
-class TooManyRequests(Exception):
-    """Past the limit for this address or this visitor's address: nothing was done."""
-
-
-def _lock(key: str) -> None:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [key])
 
 
 def requests_key(email: str) -> str:
@@ -41,23 +30,32 @@ def requests_key(email: str) -> str:
 
 
 def count_request(email: str, ip_address: str | None) -> None:
-    """Count one request for mail to `email`; raise TooManyRequests past
+    """Count one request for mail to `email`; raise RateLimited past
     NOTIFICATIONS_REQUESTS_PER_ADDRESS or _PER_IP within the window (nothing counted then).
     Both count by `ops.limit_keys`: an address by its plus-base, a visitor by its /64.
-    Call inside a transaction: the advisory locks make concurrent requests count in turn."""
+    Call inside a transaction (`ops.rate_limits`: concurrent requests count in turn)."""
     address_digest = requests_key(email)
-    since = timezone.now() - timedelta(seconds=settings.NOTIFICATIONS_REQUEST_WINDOW_SECONDS)
-    recent = MailRequest.objects.filter(created_at__gte=since)
-    _lock(f"notifications.address:{address_digest}")
-    if recent.filter(address_digest=address_digest).count() >= (
-        settings.NOTIFICATIONS_REQUESTS_PER_ADDRESS
-    ):
-        raise TooManyRequests
+    window = settings.NOTIFICATIONS_REQUEST_WINDOW_SECONDS
+    message = (
+        "Too many requests for mail from this address or this connection in the last "
+        f"{window // 60} minutes. Please try again later."
+    )
+    rate_limits.check(
+        f"notifications.address:{address_digest}",
+        MailRequest.objects.filter(address_digest=address_digest),
+        limit=settings.NOTIFICATIONS_REQUESTS_PER_ADDRESS,
+        window_seconds=window,
+        message=message,
+    )
     same = same_client("ip_address", ip_address)
     if same is not None:
-        _lock(f"notifications.ip:{client_key(ip_address)}")
-        if recent.filter(same).count() >= settings.NOTIFICATIONS_REQUESTS_PER_IP:
-            raise TooManyRequests
+        rate_limits.check(
+            f"notifications.ip:{client_key(ip_address)}",
+            MailRequest.objects.filter(same),
+            limit=settings.NOTIFICATIONS_REQUESTS_PER_IP,
+            window_seconds=window,
+            message=message,
+        )
     MailRequest.objects.create(address_digest=address_digest, ip_address=ip_address)
 
 
@@ -65,7 +63,7 @@ def request_mail(*, email: str, post, thread=None, ip_address: str | None, marks
     """Ask for mail about `post` (one thread of it, or all its new comments) at `email`.
 
     `marks` are the address ids this browser confirmed (confirmed_browser). Raises
-    TooManyRequests past the limits."""
+    ops.rate_limits.RateLimited past the limits."""
     with transaction.atomic():
         count_request(email, ip_address)
         tasks.subscribe.enqueue(

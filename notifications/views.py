@@ -6,7 +6,6 @@ are CSRF-exempt: the RFC 8058 one-click unsubscribe POST comes from a mail provi
 cookie and no Referer.
 """
 
-from django.conf import settings
 from django.contrib import messages
 from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
@@ -24,7 +23,9 @@ from notifications.confirmed_browser import CONFIRMED_ADDRESSES
 from notifications.forms import DataRequestForm, FollowForm, SubscribeForm
 from notifications.models import Address, NewPostSubscription, Subscription
 from notifications.services import NEW_POSTS, describe
+from ops import rate_limits
 from ops.client_ip import client_ip
+from ops.signed_links import bad_link_page
 
 FOLLOW_ANSWER = (
     "Thank you. New comments on this post will be emailed to that address. Unless this browser "
@@ -44,16 +45,6 @@ INVALID_LINK = (
 )
 
 
-def too_many_requests(form) -> None:
-    """Say on the form that the request limits were reached (the view answers 429)."""
-    minutes = settings.NOTIFICATIONS_REQUEST_WINDOW_SECONDS // 60
-    form.add_error(
-        None,
-        "Too many requests for mail from this address or this connection in the last "
-        f"{minutes} minutes. Please try again later.",
-    )
-
-
 def page(request, *, title, text, button=None, status=200, details=None):
     response = render(
         request,
@@ -67,24 +58,25 @@ def page(request, *, title, text, button=None, status=200, details=None):
 
 class AddressFormView(FormView):
     """A form of one address that asks for mail: an invalid form is shown again with 400, a
-    refusal for too many requests with 429 and when to try again. Subclasses ask
-    (`ask(email)`, which may raise services.TooManyRequests) and answer (`answer()`)."""
+    refusal for too many requests with the one 429 of `ops.rate_limits`. Subclasses ask
+    (`ask(email)`, which may raise RateLimited) and answer (`answer()`)."""
 
     noindex = True  # a page of its own, never indexed
 
     def form_valid(self, form):
         try:
             self.ask(form.cleaned_data["email"])
-        except services.TooManyRequests:
-            too_many_requests(form)
-            return self.form_invalid(form, status=429)
+        except rate_limits.RateLimited as refusal:
+            return rate_limits.refuse(
+                self.request,
+                refusal,
+                form=form,
+                page=lambda status: self.form_invalid(form, status),
+            )
         return self.answer()
 
     def form_invalid(self, form, status=400):
-        response = self.render_to_response(self.get_context_data(form=form), status=status)
-        if status == 429:
-            response["Retry-After"] = str(settings.NOTIFICATIONS_REQUEST_WINDOW_SECONDS)
-        return response
+        return self.render_to_response(self.get_context_data(form=form), status=status)
 
     def render_to_response(self, context, **response_kwargs):
         response = super().render_to_response(context, **response_kwargs)
@@ -124,6 +116,11 @@ class FollowView(AddressFormView):
         messages.success(self.request, FOLLOW_ANSWER)
         return HttpResponseRedirect(f"{self.followed.get_absolute_url()}#follow", status=303)
 
+    def refuse(self, request, form, refusal):
+        return rate_limits.refuse(
+            request, refusal, form=form, page=lambda status: self.show(request, form, status)
+        )
+
 
 @method_decorator([csrf_exempt, never_cache], name="dispatch")
 class SubscribeView(AddressFormView):
@@ -149,7 +146,7 @@ class ConfirmView(View):
     def get(self, request, token):
         address = links.address_to_confirm(token)
         if address is None:
-            return page(request, title="Link not valid", text=INVALID_LINK, status=400)
+            return bad_link_page(request, INVALID_LINK)
         pending = address.subscriptions.filter(active_since=None).select_related("post", "thread")
         details = [describe(subscription) for subscription in pending]
         if NewPostSubscription.objects.filter(address=address, active_since=None).exists():
@@ -165,7 +162,7 @@ class ConfirmView(View):
     def post(self, request, token):
         address = links.address_to_confirm(token)
         if address is None:
-            return page(request, title="Link not valid", text=INVALID_LINK, status=400)
+            return bad_link_page(request, INVALID_LINK)
         tasks.confirm(address)
         response = page(
             request,
@@ -186,7 +183,7 @@ class PublishView(View):
     def get(self, request, token):
         comment = links.comment_to_publish(token)
         if comment is None:
-            return page(request, title="Link not valid", text=PUBLISH_GONE, status=400)
+            return bad_link_page(request, PUBLISH_GONE)
         response = render(
             request, "notifications/publish.html", {"comment": comment, "title": "Publish"}
         )
@@ -196,7 +193,7 @@ class PublishView(View):
     def post(self, request, token):
         comment = links.comment_to_publish(token)
         if comment is None or not publish_for_trusted_writer(comment, comment.decision_count):
-            return page(request, title="Link not valid", text=PUBLISH_GONE, status=400)
+            return bad_link_page(request, PUBLISH_GONE)
         address = tasks.confirm_by_proof(comment.email)
         response = page(
             request,
@@ -230,7 +227,7 @@ class StopMailView(View):
 
     def not_found(self, request, token):
         if self.link.pk(token) is None:
-            return page(request, title="Link not valid", text=INVALID_LINK, status=400)
+            return bad_link_page(request, INVALID_LINK)
         return page(request, title="Emails stopped", text="These emails were stopped already.")
 
 
@@ -318,7 +315,7 @@ class DataPageView(View):
     def get(self, request, token):
         link = links.data_link(token)
         if link is None:
-            return page(request, title="Link not valid", text=DATA_LINK_GONE, status=400)
+            return bad_link_page(request, DATA_LINK_GONE)
         comments = services.comments_of(link.email).select_related("post")
         return render(
             request,
@@ -329,7 +326,7 @@ class DataPageView(View):
     def post(self, request, token):
         link = links.data_link(token)
         if link is None:
-            return page(request, title="Link not valid", text=DATA_LINK_GONE, status=400)
+            return bad_link_page(request, DATA_LINK_GONE)
         email = link.email
         if request.POST.get("action") == "download":
             response = JsonResponse(services.export(email), json_dumps_params={"indent": 2})

@@ -9,7 +9,6 @@ MAIL_MAX_ATTEMPTS in all): django-tasks has no retries of its own.
 """
 
 import logging
-from datetime import timedelta
 from email.utils import make_msgid
 from urllib.parse import urlsplit
 
@@ -21,6 +20,7 @@ from django_tasks import task
 
 from ops.addresses import identity
 from ops.models import OutgoingMail
+from ops.retry import retry_delay
 from ops.text import one_line
 
 logger = logging.getLogger("ops.mail")
@@ -67,11 +67,6 @@ def message(*, to, subject, text, html="", headers=None, message_id) -> EmailMul
     return built
 
 
-def retry_delay(attempts: int) -> timedelta:
-    seconds = settings.MAIL_RETRY_BASE_SECONDS * 2 ** (attempts - 1)
-    return timedelta(seconds=min(seconds, settings.MAIL_RETRY_MAX_SECONDS))
-
-
 @task()
 def deliver(mail_id: int) -> None:
     with transaction.atomic():
@@ -100,7 +95,11 @@ def deliver(mail_id: int) -> None:
             if mail.attempts >= settings.MAIL_MAX_ATTEMPTS:
                 logger.error("giving up on mail %s after %s attempts", mail.pk, mail.attempts)
                 return
-            delay = retry_delay(mail.attempts)
+            delay = retry_delay(
+                mail.attempts,
+                base=settings.MAIL_RETRY_BASE_SECONDS,
+                cap=settings.MAIL_RETRY_MAX_SECONDS,
+            )
             logger.warning(
                 "could not send mail %s (attempt %s), retrying in %s s: %s",
                 mail.pk,

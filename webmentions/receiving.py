@@ -8,13 +8,12 @@ source that is gone (410, 404) or no longer links takes its mention down.
 """
 
 from dataclasses import dataclass
-from datetime import timedelta
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import mf2py
 from bs4 import BeautifulSoup
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
@@ -24,6 +23,7 @@ from comments import services as comment_services
 from comments import spam_rules
 from comments.models import Comment
 from comments.permissions import moderators
+from ops import rate_limits
 from ops.fetch import FetchRefused, fetch
 from ops.limit_keys import client_key, limit_domain, same_client
 from ops.mail import send_later
@@ -35,10 +35,6 @@ MAX_CONTENT = 5000  # as a comment's body
 
 class Refused(Exception):
     """A webmention that is not one for us: 400 with this reason."""
-
-
-class LimitReached(Exception):
-    """Too many webmentions from this address or source domain: 429."""
 
 
 def normalise(url: str) -> str:
@@ -78,24 +74,38 @@ def check_url(name: str, url: str) -> str:
     return url
 
 
-def limit_reached(ip_address: str | None, domain: str, now) -> bool:
-    """Counted in PostgreSQL under advisory locks, as the comments' flood limit: the limits hold
-    across workers and hosts. A sender counts by `ops.limit_keys.client_key` (an IPv6 one by its
-    /64); `domain` is the source's registrable domain (`ops.limit_keys.limit_domain`)."""
+def check_limits(ip_address: str | None, domain: str, now) -> None:
+    """Raise RateLimited past WEBMENTIONS_LIMIT_PER_ADDRESS receipts from this sender (by
+    `ops.limit_keys.client_key`: an IPv6 one by its /64) or WEBMENTIONS_LIMIT_PER_DOMAIN from
+    the source's registrable `domain` (`ops.limit_keys.limit_domain`) within the window.
+    Counted in PostgreSQL (`ops.rate_limits`): the limits hold across workers and hosts."""
+    window = settings.WEBMENTIONS_WINDOW_SECONDS
+    message = "Too many webmentions from this address or site: try again later."
     same = same_client("ip_address", ip_address)
-    with connection.cursor() as cursor:
-        for key in (f"webmentions.ip:{client_key(ip_address)}", f"webmentions.domain:{domain}"):
-            cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [key])
-    recent = Receipt.objects.filter(
-        received_at__gte=now - timedelta(seconds=settings.WEBMENTIONS_WINDOW_SECONDS)
+    if same is not None:
+        rate_limits.check(
+            f"webmentions.ip:{client_key(ip_address)}",
+            Receipt.objects.filter(same),
+            limit=settings.WEBMENTIONS_LIMIT_PER_ADDRESS,
+            window_seconds=window,
+            time_field="received_at",
+            now=now,
+            message=message,
+        )
+    rate_limits.check(
+        f"webmentions.domain:{domain}",
+        Receipt.objects.filter(source_domain=domain),
+        limit=settings.WEBMENTIONS_LIMIT_PER_DOMAIN,
+        window_seconds=window,
+        time_field="received_at",
+        now=now,
+        message=message,
     )
-    return (
-        same is not None and recent.filter(same).count() >= settings.WEBMENTIONS_LIMIT_PER_ADDRESS
-    ) or recent.filter(source_domain=domain).count() >= settings.WEBMENTIONS_LIMIT_PER_DOMAIN
 
 
 def accept(source: str, target: str, request, ip_address: str | None) -> Webmention:
-    """Record a webmention request and queue its verification. Raises Refused, LimitReached."""
+    """Record a webmention request and queue its verification. Raises Refused, or
+    ops.rate_limits.RateLimited."""
     from webmentions import tasks  # tasks import this module
 
     source, target = check_url("source", source), check_url("target", target)
@@ -105,8 +115,7 @@ def accept(source: str, target: str, request, ip_address: str | None) -> Webment
     domain = limit_domain(urlsplit(source).hostname or "")
     now = timezone.now()
     with transaction.atomic():
-        if limit_reached(ip_address, domain, now):
-            raise LimitReached
+        check_limits(ip_address, domain, now)
         mention, _ = Webmention.objects.get_or_create(
             source=source, post=post, defaults={"target": target, "received_at": now}
         )

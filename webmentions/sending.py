@@ -1,16 +1,16 @@
 """Sending webmentions for the links in our posts (W3C Webmention, 3.1).
 
-When a published post is saved, `send_for_post` runs in the worker (at its publication time
-for a scheduled post): each external link of its HTML gets a SentWebmention row and a task that
-discovers the link's endpoint (the Link header first, then the first <link> or <a> with
-rel="webmention", resolved against the page's URL) and posts source and target to it, through
-the same safe fetcher as verification. A failure is retried with exponential back-off
-(WEBMENTIONS_RETRY_BASE_SECONDS doubling, WEBMENTIONS_SEND_ATTEMPTS in all).
+When a post becomes public (`blog.signals.post_became_public`: at its publication time for a
+scheduled post), and when a public post is edited, `send_for_post` runs in the worker: each
+external link of its HTML gets a SentWebmention row and a task that discovers the link's
+endpoint (the Link header first, then the first <link> or <a> with rel="webmention", resolved
+against the page's URL) and posts source and target to it, through the same safe fetcher as
+verification. A failure is retried with exponential back-off (WEBMENTIONS_RETRY_BASE_SECONDS
+doubling, WEBMENTIONS_SEND_ATTEMPTS in all).
 """
 
 import logging
 import re
-from datetime import timedelta
 from urllib.parse import urljoin, urlsplit
 
 from bs4 import BeautifulSoup
@@ -20,7 +20,9 @@ from django.db.models.signals import post_save
 from django.utils import timezone
 
 from blog.models import Post
+from blog.signals import post_became_public
 from ops.fetch import FetchRefused, fetch
+from ops.retry import retry_delay
 from webmentions.models import SentWebmention
 
 logger = logging.getLogger("webmentions")
@@ -28,22 +30,25 @@ REL = re.compile(r'rel\s*=\s*"?([^";]*)"?', re.IGNORECASE)
 
 
 def connect() -> None:
+    post_became_public.connect(became_public, dispatch_uid="webmentions.became_public")
     post_save.connect(post_saved, sender=Post, dispatch_uid="webmentions.post_saved")
 
 
-def post_saved(sender, instance: Post, raw=False, **kwargs) -> None:
-    if raw or instance.status != Post.Status.PUBLISHED:
-        return
+def became_public(sender, post: Post, **kwargs) -> None:
+    """`blog.signals.post_became_public`: send a webmention for each of its links."""
     from webmentions import tasks  # tasks import this module
 
-    def enqueue():
-        when = instance.published_at
-        queue = tasks.send_for_post
-        if when is not None and when > timezone.now():
-            queue = queue.using(run_after=when)
-        queue.enqueue(instance.pk)
+    transaction.on_commit(lambda: tasks.send_for_post.enqueue(post.pk))
 
-    transaction.on_commit(enqueue)
+
+def post_saved(sender, instance: Post, raw=False, **kwargs) -> None:
+    """An edit of a post already public (announced): send again, for the links it has now
+    (Webmention's "update"). Its first sending waits for `post_became_public`."""
+    from webmentions import tasks
+
+    announced = Post.objects.published().filter(pk=instance.pk).exclude(public_announced_at=None)
+    if not raw and announced.exists():
+        transaction.on_commit(lambda: tasks.send_for_post.enqueue(instance.pk))
 
 
 def external_links(post: Post) -> list[str]:
@@ -154,9 +159,9 @@ def send_one(sent_id: int) -> None:
             if sent.attempts >= settings.WEBMENTIONS_SEND_ATTEMPTS:
                 sent.status, sent.next_attempt_at = SentWebmention.Status.GAVE_UP, None
             else:
-                delay = settings.WEBMENTIONS_RETRY_BASE_SECONDS * 2 ** (sent.attempts - 1)
+                delay = retry_delay(sent.attempts, base=settings.WEBMENTIONS_RETRY_BASE_SECONDS)
                 sent.status = SentWebmention.Status.FAILED
-                sent.next_attempt_at = timezone.now() + timedelta(seconds=delay)
+                sent.next_attempt_at = timezone.now() + delay
                 tasks.send_one.using(run_after=sent.next_attempt_at).enqueue(sent.pk)
             sent.save()
             logger.warning("webmention to %s failed: %s", sent.target, sent.note)

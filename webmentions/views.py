@@ -5,6 +5,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from blog.models import Post
+from ops import rate_limits
 from ops.client_ip import client_ip
 from webmentions import receiving
 from webmentions.models import Webmention
@@ -24,14 +25,8 @@ def receive(request):
         )
     except receiving.Refused as refusal:
         return HttpResponseBadRequest(str(refusal), content_type="text/plain; charset=utf-8")
-    except receiving.LimitReached:
-        response = HttpResponse(
-            "Too many webmentions from this address or site: try again later.",
-            status=429,
-            content_type="text/plain; charset=utf-8",
-        )
-        response.headers["Retry-After"] = "600"
-        return response
+    except rate_limits.RateLimited as refusal:
+        return rate_limits.refuse(request, refusal)
     status_path = reverse("webmentions:status", args=[mention.status_token])
     status_url = request.build_absolute_uri(status_path)
     response = HttpResponse(

@@ -327,3 +327,15 @@ def test_an_approved_reply_renders_the_hostile_corpus_inert(
     assert start != -1, "the approved reply is shown"
     section = html[start : html.find("</section>", start)]
     assert active_content(section) == []
+
+
+@pytest.mark.django_db
+def test_a_refused_flood_says_when_to_try_again_by_the_limits_window(client, post, settings):
+    """One 429 for every limit (ops.rate_limits): Retry-After is the window it counts in."""
+    settings.WEBMENTIONS_LIMIT_PER_DOMAIN = 1
+    settings.WEBMENTIONS_WINDOW_SECONDS = 1200
+    assert send(client, "https://alice.example/1", target_of(post)).status_code == 202
+    refused = send(client, "https://alice.example/2", target_of(post))
+    assert refused.status_code == 429
+    assert refused.headers["Retry-After"] == "1200"
+    assert "Too many webmentions from this address or site" in refused.text
