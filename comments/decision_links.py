@@ -1,49 +1,68 @@
-"""The Approve, Spam and Reject links in a moderator's mail.
+"""The Approve, Spam and Reject links in a moderator's mail, for an item of any moderated kind.
 
-Each is signed for one moderator, one comment, one decision and the comment's decision count
-when the mail was written: it expires after DECISION_LINK_MAX_AGE, and dies as soon as anyone
-decides on the comment (an undo counts too, so an old link never comes back to life).
+Each is signed for one moderator, one item, one decision and the item's decision count when the
+mail was written: it expires after DECISION_LINK_MAX_AGE, and dies as soon as anyone decides on
+the item (an undo counts too, so an old link never comes back to life). A comment's payload is
+the previous release's, byte for byte; another kind's adds its label as "k" (a payload without a
+kind means a comment).
 """
 
 from datetime import timedelta
 
 from django.conf import settings
 from django.core import signing
+from django.core.exceptions import ObjectDoesNotExist
 from django.urls import reverse
 
-from comments.models import Comment
+from moderation import Status, registry
 
 SALT = "comments.decision-link"
 MAX_AGE = timedelta(days=7)
 DECISIONS = {
-    "approve": Comment.Status.APPROVED,
-    "spam": Comment.Status.SPAM,
-    "reject": Comment.Status.REJECTED,
+    "approve": Status.APPROVED,
+    "spam": Status.SPAM,
+    "reject": Status.REJECTED,
 }
+COMMENT = "comments.comment"
 
 
 class BadLink(Exception):
     pass
 
 
-def decision_url(comment: Comment, moderator, action: str) -> str:
-    payload = {"c": comment.pk, "u": moderator.pk, "a": action, "n": comment.decision_count}
+def decision_url(item, moderator, action: str) -> str:
+    kind = registry.moderator_for(item)
+    count = kind.decision_count(item)
+    payload = {"c": item.pk, "u": moderator.pk, "a": action, "n": count}
+    if kind.label != COMMENT:
+        payload["k"] = kind.label
     token = signing.dumps(payload, salt=SALT)
     return settings.SITE_URL + reverse("comments:decide", args=[token])
 
 
 def read(token: str) -> dict:
-    """{"comment", "moderator_pk", "action", "status", "decision_count"}; raises BadLink."""
+    """{"item", "comment" (the same, by its old name), "kind", "moderator_pk", "action",
+    "status", "decision_count"}; raises BadLink."""
     try:
         payload = signing.loads(token, salt=SALT, max_age=MAX_AGE)
-        comment = Comment.objects.select_related("post").get(pk=int(payload["c"]))
+        kind = registry.by_label(str(payload.get("k", COMMENT)))
+        item = kind.queryset().get(pk=int(payload["c"]))
         action = payload["a"]
         return {
-            "comment": comment,
+            "item": item,
+            "comment": item,
+            "kind": kind,
             "moderator_pk": int(payload["u"]),
             "action": action,
             "status": DECISIONS[action],
             "decision_count": int(payload["n"]),
         }
-    except (signing.BadSignature, Comment.DoesNotExist, KeyError, TypeError, ValueError) as error:
+    except (
+        signing.BadSignature,
+        ObjectDoesNotExist,
+        KeyError,
+        TypeError,
+        ValueError,
+        AttributeError,
+    ) as error:
         raise BadLink from error

@@ -1,8 +1,8 @@
 from django.contrib import admin
-from django.utils import timezone
 from django.utils.html import format_html
 
-from comments.permissions import is_moderator
+from moderation import decisions
+from moderation.permissions import is_moderator
 from webmentions.models import SentWebmention, Webmention
 
 
@@ -55,7 +55,7 @@ class WebmentionAdmin(ModeratorsOnly, admin.ModelAdmin):
         return format_html('<a href="{}" rel="nofollow ugc">{}</a>', mention.source, mention)
 
     def decide(self, request, queryset, status):
-        count = queryset.update(status=status, moderated_at=timezone.now())
+        count = decisions.decide(queryset.exclude(verified_at=None), status, request.user)
         self.message_user(request, f"{count} webmention(s) set to {status}.")
 
     @admin.action(description="Approve the selected webmentions")
@@ -66,9 +66,9 @@ class WebmentionAdmin(ModeratorsOnly, admin.ModelAdmin):
     def mark_spam(self, request, queryset):
         self.decide(request, queryset, Webmention.Status.SPAM)
 
-    @admin.action(description="Remove the selected webmentions")
+    @admin.action(description="Reject the selected webmentions")
     def remove(self, request, queryset):
-        self.decide(request, queryset, Webmention.Status.REMOVED)
+        self.decide(request, queryset, Webmention.Status.REJECTED)
 
 
 @admin.register(SentWebmention)

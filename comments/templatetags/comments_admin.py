@@ -4,7 +4,8 @@ from django import template
 from django.urls import reverse
 
 from comments.models import Comment
-from comments.permissions import is_moderator
+from moderation.mail import pending_count
+from moderation.permissions import is_moderator
 
 register = template.Library()
 
@@ -15,7 +16,7 @@ def pending_queue(request) -> dict:
         return {}
     queue_url = reverse("admin:comments_comment_changelist")
     return {
-        "pending": Comment.objects.pending().count(),
+        "pending": pending_count(),
         "queue_url": f"{queue_url}?status__exact={Comment.Status.PENDING}",
     }
 
