@@ -10,14 +10,13 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 from django.utils.timesince import timesince
-from django.utils.translation import ngettext
 
 from blog.models import Post
 from comments import decision_links, services
 from comments.models import Comment
 from comments.permissions import is_moderator
 from moderation import spam_rules
-from moderation.admin import log_url
+from moderation.admin import ModeratedAdmin, log_url
 from ops.addresses import same_identity
 
 # The decisions a row's buttons and a comment's page offer: the POSTed value, its status, verb.
@@ -65,7 +64,7 @@ class ReasonFilter(admin.SimpleListFilter):
 
 
 @admin.register(Comment)
-class CommentAdmin(admin.ModelAdmin):
+class CommentAdmin(ModeratedAdmin, admin.ModelAdmin):
     # Narrow enough for a 1280 px laptop beside the admin's sidebar and filters: the post goes
     # under the excerpt, the time under the writer.
     list_display = ["excerpt", "writer", "status_badge", "reason", "decide"]
@@ -75,7 +74,6 @@ class CommentAdmin(admin.ModelAdmin):
     list_select_related = ["post"]
     list_per_page = 50
     date_hierarchy = "created_at"
-    actions = ["approve", "reject", "mark_as_spam"]
     fieldsets = [
         (None, {"fields": ["post", "parent", "name", "email", "body", "status"]}),
         ("How it arrived and who moderated it", {"fields": RECORD_FIELDS}),
@@ -97,9 +95,6 @@ class CommentAdmin(admin.ModelAdmin):
             output_field=IntegerField(),
         )
         return [pending_first, "-created_at", "-pk"]
-
-    def has_add_permission(self, request):
-        return False  # comments come from readers, through the post page
 
     @admin.display(description="Comment")
     def excerpt(self, comment):
@@ -188,23 +183,6 @@ class CommentAdmin(admin.ModelAdmin):
         if not back.startswith(reverse("admin:comments_comment_changelist")):
             back = reverse("admin:comments_comment_changelist")
         return HttpResponseRedirect(back)
-
-    def _moderate(self, request, queryset, status, verb):
-        count = services.moderate(queryset, status, request.user)
-        noun = ngettext("comment was", "comments were", count)
-        self.message_user(request, f"{count} {noun} {verb}.", messages.SUCCESS)
-
-    @admin.action(description="Approve selected comments", permissions=["change"])
-    def approve(self, request, queryset):
-        self._moderate(request, queryset, Comment.Status.APPROVED, "approved")
-
-    @admin.action(description="Reject selected comments", permissions=["change"])
-    def reject(self, request, queryset):
-        self._moderate(request, queryset, Comment.Status.REJECTED, "rejected")
-
-    @admin.action(description="Mark selected comments as spam", permissions=["change"])
-    def mark_as_spam(self, request, queryset):
-        self._moderate(request, queryset, Comment.Status.SPAM, "marked as spam")
 
     def save_model(self, request, comment, form, change):
         """The page's Approve / Reject / Spam buttons, or the status field, decide through

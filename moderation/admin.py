@@ -10,13 +10,71 @@ from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.text import Truncator
+from django.utils.translation import ngettext
 
 from moderation import decisions
-from moderation.mail import counted
+from moderation.mail import counted, plural
 from moderation.models import Ban, ModerationDecision, ModeratorPreference
 from moderation.permissions import is_moderator
 from moderation.registry import registry
 from moderation.vocabulary import Reason, Status
+
+
+class ModeratedAdmin:
+    """The mixin of each moderated kind's own admin list (and of its app's other moderators'
+    pages): moderators alone (moderation.permissions) see and change it, nobody adds through
+    it (items come from readers and other sites), and a registered kind's list gets the three
+    decisions as actions, recorded in the moderation log. Deleting stays each admin's choice.
+
+    The queue (moderation.views) lists every kind's pending items on one page."""
+
+    actions = ["approve", "reject", "mark_as_spam"]
+
+    def has_module_permission(self, request):
+        return is_moderator(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return is_moderator(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return is_moderator(request.user)
+
+    def has_add_permission(self, request):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        """A status chosen in the item's form is a decision: recorded, undoable."""
+        if obj.pk is None or self.model not in registry:
+            return super().save_model(request, obj, form, change)
+        field = registry.moderator_for(self.model).status_field
+        chosen = getattr(obj, field)
+        setattr(obj, field, form.initial.get(field, chosen))
+        super().save_model(request, obj, form, change)
+        if chosen != getattr(obj, field):
+            decisions.decide_one(obj, chosen, request.user)
+        return None
+
+    def decide_selected(self, request, queryset, status, verb):
+        kind = registry.moderator_for(self.model)
+        chosen = queryset.filter(pk__in=kind.queryset().values("pk"))  # what may be decided
+        count = decisions.decide(chosen, status, request.user)
+        noun = kind.noun if count == 1 else plural(kind.noun)
+        was = ngettext("was", "were", count)
+        self.message_user(request, f"{count} {noun} {was} {verb}.", messages.SUCCESS)
+
+    @admin.action(description="Approve selected %(verbose_name_plural)s", permissions=["change"])
+    def approve(self, request, queryset):
+        self.decide_selected(request, queryset, Status.APPROVED, "approved")
+
+    @admin.action(description="Reject selected %(verbose_name_plural)s", permissions=["change"])
+    def reject(self, request, queryset):
+        self.decide_selected(request, queryset, Status.REJECTED, "rejected")
+
+    @admin.action(
+        description="Mark selected %(verbose_name_plural)s as spam", permissions=["change"]
+    )
+    def mark_as_spam(self, request, queryset):
+        self.decide_selected(request, queryset, Status.SPAM, "marked as spam")
 
 
 def log_url(item) -> str:

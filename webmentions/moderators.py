@@ -1,5 +1,7 @@
 """How moderation sees a webmention (registered in webmentions.apps)."""
 
+from django.db.models import Q
+
 from moderation import Moderator
 
 
@@ -22,6 +24,10 @@ class WebmentionModerator(Moderator):
 
     def ban_terms(self, mention) -> dict:
         return {**super().ban_terms(mention), "url": mention.author_url or mention.source}
+
+    def same_writer(self, mention) -> Q:
+        """The mentions whose author names the same site (none without an author URL)."""
+        return Q(author_url=mention.author_url) if mention.author_url else Q(pk__in=[])
 
     def queryset(self):
         # Only a verified mention can be shown, so only one is moderated.

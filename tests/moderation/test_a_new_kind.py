@@ -215,3 +215,16 @@ def test_moderators_are_mailed_about_a_pending_reply_with_links_that_decide(
     assert reply.status == "approved"
     [decision] = ModerationDecision.objects.of(reply)
     assert (decision.moderator, decision.channel) == (moderator, "mail")
+
+
+def test_a_pending_reply_is_in_the_queue_and_its_button_decides(replies, moderator_client):
+    reply = receive(PostFactory(), text="Queued with every other kind.", author="Ada")
+    queue = reverse("moderation:queue")
+    page = moderator_client.get(queue)
+    assertContains(page, "Queued with every other kind.")
+    assertContains(page, 'aria-label="Spam the reply by Ada"')
+    data = {"kind": "tests.reply", "pk": reply.pk, "decision": "spam"}
+    moderator_client.post(queue, data)
+    reply.refresh_from_db()
+    assert reply.status == "spam"
+    assert ModerationDecision.objects.of(reply).get().to_status == "spam"

@@ -50,7 +50,7 @@ def mailed_moderator(moderator):
 
 def test_a_webmention_approved_from_the_admin_is_in_the_moderation_log(moderator_client, moderator):
     mention = pending_mention(content="Approve me, please.")
-    assertContains(act(moderator_client, "approve", mention), "1 webmention(s) set to approved.")
+    assertContains(act(moderator_client, "approve", mention), "1 webmention was approved.")
     mention.refresh_from_db()
     assert mention.status == "approved"
     [decision] = ModerationDecision.objects.of(mention)
@@ -68,7 +68,7 @@ def test_a_webmention_approved_from_the_admin_is_in_the_moderation_log(moderator
 
 def test_a_webmention_decision_is_undone_within_a_day_from_the_log(moderator_client, moderator):
     mention = pending_mention()
-    act(moderator_client, "mark_spam", mention)
+    act(moderator_client, "mark_as_spam", mention)
     decision = ModerationDecision.objects.of(mention).get()
     response = moderator_client.post(undo_url(decision), follow=True)
     assertContains(response, "Undone: the webmention is pending again.")
@@ -81,7 +81,7 @@ def test_a_webmention_decision_is_undone_within_a_day_from_the_log(moderator_cli
 
 def test_a_webmention_decision_older_than_a_day_cannot_be_undone(moderator_client):
     mention = pending_mention()
-    act(moderator_client, "remove", mention)
+    act(moderator_client, "reject", mention)
     decision = ModerationDecision.objects.of(mention).get()
     ModerationDecision.objects.filter(pk=decision.pk).update(
         decided_at=decision.decided_at - timedelta(days=1, seconds=1)
@@ -175,3 +175,19 @@ def decision_link_for(digest, mention) -> str:
     text = text_of(digest)
     url = re.findall(r"^Spam: (\S+)$", text[text.index(mention.source) :], re.MULTILINE)[0]
     return urlsplit(url).path
+
+
+def test_a_status_chosen_on_a_webmentions_admin_page_is_a_logged_decision(
+    moderator_client, moderator
+):
+    mention = pending_mention()
+    url = reverse("admin:webmentions_webmention_change", args=[mention.pk])
+    assert moderator_client.post(url, {"status": "spam"}).status_code == 302
+    mention.refresh_from_db()
+    assert mention.status == "spam"
+    [decision] = ModerationDecision.objects.of(mention)
+    assert (decision.moderator, decision.from_status, decision.to_status) == (
+        moderator,
+        "pending",
+        "spam",
+    )
