@@ -1,7 +1,6 @@
 """The moderators' workplace: the queue on one screen, one-click decisions, the writer's other
 comments, undo, bans and the moderation log."""
 
-from django import forms
 from django.contrib import admin, messages
 from django.db.models import Case, IntegerField, Q, Value, When
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
@@ -11,12 +10,13 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 from django.utils.timesince import timesince
-from django.utils.translation import ngettext
 
 from blog.models import Post
-from comments import decision_links, services, spam_rules
-from comments.models import Ban, Comment, ModerationDecision, ModeratorPreference
+from comments import decision_links, services
+from comments.models import Comment
 from comments.permissions import is_moderator
+from moderation import spam_rules
+from moderation.admin import ModeratedAdmin, log_url
 from ops.addresses import same_identity
 
 # The decisions a row's buttons and a comment's page offer: the POSTed value, its status, verb.
@@ -46,7 +46,7 @@ class ReasonFilter(admin.SimpleListFilter):
     parameter_name = "reason"
 
     def lookups(self, request, model_admin):
-        rules = [rule.__name__.replace("_", " ") for rule in spam_rules.RULES]
+        rules = [spam_rules.rule_code(rule) for rule in spam_rules.RULES]
         return [
             ("none", "A moderator alone"),
             *((name, name.capitalize()) for name in rules),
@@ -57,14 +57,14 @@ class ReasonFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() == "none":
-            return queryset.filter(status_reason="")
+            return queryset.filter(reason_code="")
         if self.value():
-            return queryset.filter(status_reason__startswith=f"{self.value()}:")
+            return queryset.filter(reason_code=self.value())
         return queryset
 
 
 @admin.register(Comment)
-class CommentAdmin(admin.ModelAdmin):
+class CommentAdmin(ModeratedAdmin, admin.ModelAdmin):
     # Narrow enough for a 1280 px laptop beside the admin's sidebar and filters: the post goes
     # under the excerpt, the time under the writer.
     list_display = ["excerpt", "writer", "status_badge", "reason", "decide"]
@@ -74,7 +74,6 @@ class CommentAdmin(admin.ModelAdmin):
     list_select_related = ["post"]
     list_per_page = 50
     date_hierarchy = "created_at"
-    actions = ["approve", "reject", "mark_as_spam"]
     fieldsets = [
         (None, {"fields": ["post", "parent", "name", "email", "body", "status"]}),
         ("How it arrived and who moderated it", {"fields": RECORD_FIELDS}),
@@ -96,9 +95,6 @@ class CommentAdmin(admin.ModelAdmin):
             output_field=IntegerField(),
         )
         return [pending_first, "-created_at", "-pk"]
-
-    def has_add_permission(self, request):
-        return False  # comments come from readers, through the post page
 
     @admin.display(description="Comment")
     def excerpt(self, comment):
@@ -173,14 +169,13 @@ class CommentAdmin(admin.ModelAdmin):
             return HttpResponseRedirect(reverse("admin:comments_comment_changelist"))
         status, verb = DECISIONS[request.POST["decision"]]
         services.moderate(Comment.objects.filter(pk=pk), status, request.user)
-        undo_url = reverse("admin:comments_moderationdecision_changelist")
         self.message_user(
             request,
             format_html(
                 'The comment by {} was {}. <a href="{}">Undo it from the moderation log</a>.',
                 comment.name,
                 verb,
-                f"{undo_url}?comment__id__exact={pk}",
+                log_url(comment),
             ),
             messages.SUCCESS,
         )
@@ -188,23 +183,6 @@ class CommentAdmin(admin.ModelAdmin):
         if not back.startswith(reverse("admin:comments_comment_changelist")):
             back = reverse("admin:comments_comment_changelist")
         return HttpResponseRedirect(back)
-
-    def _moderate(self, request, queryset, status, verb):
-        count = services.moderate(queryset, status, request.user)
-        noun = ngettext("comment was", "comments were", count)
-        self.message_user(request, f"{count} {noun} {verb}.", messages.SUCCESS)
-
-    @admin.action(description="Approve selected comments", permissions=["change"])
-    def approve(self, request, queryset):
-        self._moderate(request, queryset, Comment.Status.APPROVED, "approved")
-
-    @admin.action(description="Reject selected comments", permissions=["change"])
-    def reject(self, request, queryset):
-        self._moderate(request, queryset, Comment.Status.REJECTED, "rejected")
-
-    @admin.action(description="Mark selected comments as spam", permissions=["change"])
-    def mark_as_spam(self, request, queryset):
-        self._moderate(request, queryset, Comment.Status.SPAM, "marked as spam")
 
     def save_model(self, request, comment, form, change):
         """The page's Approve / Reject / Spam buttons, or the status field, decide through
@@ -232,132 +210,3 @@ class CommentAdmin(admin.ModelAdmin):
                 .order_by("-created_at")[:20]
             )
         return super().render_change_form(request, context, *args, obj=obj, **kwargs)
-
-
-@admin.register(ModerationDecision)
-class ModerationLogAdmin(admin.ModelAdmin):
-    """The moderation log: every decision, who made it and when; undo within a day."""
-
-    list_display = ["decided_at", "moderator", "comment_link", "change", "channel", "undo"]
-    list_filter = ["to_status", "channel", "moderator"]
-    list_select_related = ["moderator", "comment", "undone_by"]
-    search_fields = ["comment__body", "comment__name", "comment__email"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def has_view_permission(self, request, obj=None):
-        return is_moderator(request.user)
-
-    @admin.display(description="Comment")
-    def comment_link(self, decision):
-        url = reverse("admin:comments_comment_change", args=[decision.comment_id])
-        return format_html('<a href="{}">{}</a>', url, Truncator(decision.comment.body).chars(60))
-
-    @admin.display(description="Decision")
-    def change(self, decision):
-        return f"{decision.get_from_status_display()} → {decision.get_to_status_display()}"
-
-    @admin.display(description="Undo")
-    def undo(self, decision):
-        if decision.undone_at:
-            return f"undone by {decision.undone_by}"
-        if not decision.can_be_undone():
-            return "—"
-        url = reverse("admin:comments_moderationdecision_undo", args=[decision.pk])
-        return format_html(
-            '<button type="submit" form="moderation-undo" formaction="{}">Undo</button>', url
-        )
-
-    def get_urls(self):
-        return [
-            path(
-                "<int:pk>/undo/",
-                self.admin_site.admin_view(self.undo_view),
-                name="comments_moderationdecision_undo",
-            ),
-            *super().get_urls(),
-        ]
-
-    def undo_view(self, request, pk):
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
-        decision = get_object_or_404(ModerationDecision, pk=pk)
-        if is_moderator(request.user):
-            try:
-                services.undo(decision, request.user)
-            except services.TooLateToUndo:
-                self.message_user(
-                    request,
-                    "This decision cannot be undone: it was undone already, is more than a day "
-                    "old, or the comment was decided again since.",
-                    messages.ERROR,
-                )
-            else:
-                self.message_user(
-                    request,
-                    f"Undone: the comment is {decision.get_from_status_display().lower()} again.",
-                    messages.SUCCESS,
-                )
-        return HttpResponseRedirect(reverse("admin:comments_moderationdecision_changelist"))
-
-
-class BanForm(forms.ModelForm):
-    spam_pending = forms.BooleanField(
-        required=False, initial=True, label="Also mark this writer's pending comments as spam"
-    )
-
-    class Meta:
-        model = Ban
-        fields = ["kind", "value", "note"]
-
-
-@admin.register(Ban)
-class BanAdmin(admin.ModelAdmin):
-    form = BanForm
-    list_display = ["value", "kind", "note", "created_by", "created_at"]
-    list_filter = ["kind"]
-    search_fields = ["value", "note"]
-    fields = ["kind", "value", "note"]
-
-    def get_fields(self, request, obj=None):
-        return [*self.fields, "spam_pending"] if obj is None else self.fields
-
-    def save_model(self, request, ban, form, change):
-        if not change:
-            ban.created_by = request.user
-        super().save_model(request, ban, form, change)
-        if not change and form.cleaned_data.get("spam_pending"):
-            count = services.spam_pending_of(ban, request.user)
-            self.message_user(
-                request,
-                f"{count} pending {ngettext('comment', 'comments', count)} marked as spam.",
-                messages.SUCCESS,
-            )
-
-
-@admin.register(ModeratorPreference)
-class ModeratorPreferenceAdmin(admin.ModelAdmin):
-    """Each moderator's own choice: a mail per pending comment, or one daily digest."""
-
-    list_display = ["user", "daily_digest"]
-    fields = ["daily_digest"]
-
-    def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        return queryset if request.user.is_superuser else queryset.filter(user=request.user)
-
-    def has_add_permission(self, request):
-        exists = ModeratorPreference.objects.filter(user=request.user).exists()
-        return super().has_add_permission(request) and not exists
-
-    def save_model(self, request, preference, form, change):
-        if not change:
-            preference.user = request.user
-        super().save_model(request, preference, form, change)

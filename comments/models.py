@@ -1,8 +1,6 @@
-import ipaddress
-from datetime import timedelta
+from dataclasses import astuple
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -11,8 +9,9 @@ from django.utils.text import Truncator
 
 from blog.models import Post, is_author
 from comments.markup import render_comment
-from ops.addresses import NO_IDENTITY_MESSAGE, identity
-from ops.one_way import digest, legacy_digest
+from moderation.models import Ban, ModerationDecision, ModeratorPreference
+from moderation.vocabulary import Reason, Status
+from ops.addresses import identity
 
 # Comment ids are bigints: anything larger is no comment of ours.
 MAX_COMMENT_ID = 2**63 - 1
@@ -59,11 +58,7 @@ class CommentQuerySet(models.QuerySet):
 
 
 class Comment(models.Model):
-    class Status(models.TextChoices):
-        PENDING = "pending", "Pending"
-        APPROVED = "approved", "Approved"
-        REJECTED = "rejected", "Rejected"
-        SPAM = "spam", "Spam"
+    Status = Status  # moderation's one vocabulary
 
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="comments")
     parent = models.ForeignKey(
@@ -108,6 +103,10 @@ class Comment(models.Model):
         help_text="Why the comment has its status: the anti-spam rule that filed it as spam; "
         "empty when it simply waited for a moderator.",
     )
+    # Why, as moderation.Reason: the rule's code and its detail (status_reason is their text,
+    # still written for one release and read by hosts of the previous one).
+    reason_code = models.CharField(max_length=40, blank=True, default="", db_default="")
+    reason_detail = models.CharField(max_length=200, blank=True, default="", db_default="")
     created_at = models.DateTimeField(default=timezone.now)
     ip_address = models.GenericIPAddressField(
         "IP address", null=True, blank=True, help_text="Erased after a while by purge_comments."
@@ -148,6 +147,10 @@ class Comment(models.Model):
 
     def save(self, *args, **kwargs):
         self.body_html = render_comment(self.body)
+        if self.reason_code or not self.status_reason:
+            self.status_reason = str(Reason(self.reason_code, self.reason_detail))
+        else:  # set as text by code of the previous release's shape
+            self.reason_code, self.reason_detail = astuple(Reason.from_text(self.status_reason))
         self.identity = identity(self.email)
         if "update_fields" in kwargs and "email" in kwargs["update_fields"]:
             kwargs["update_fields"] = {*kwargs["update_fields"], "identity"}
@@ -161,6 +164,11 @@ class Comment(models.Model):
         """The text a moderator approved, rendered: what mail may carry (a small edit since is
         on the page but was never read by a moderator)."""
         return render_comment(self.approved_body)
+
+    @property
+    def decisions(self):
+        """Its moderation log, newest first."""
+        return ModerationDecision.objects.of(self)
 
     @property
     def excerpt(self) -> str:
@@ -189,149 +197,6 @@ class Comment(models.Model):
         )
 
 
-class ModerationDecision(models.Model):
-    """One decision on one comment: who, when, from what status to what. Undone within
-    UNDO_WINDOW, the comment gets its previous status back and the undo is recorded here."""
-
-    UNDO_WINDOW = timedelta(days=1)
-
-    class Channel(models.TextChoices):
-        ADMIN = "admin", "Admin"
-        MAIL = "mail", "Mail link"
-
-    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="decisions")
-    moderator = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    from_status = models.CharField(max_length=10, choices=Comment.Status.choices)
-    to_status = models.CharField(max_length=10, choices=Comment.Status.choices)
-    channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.ADMIN)
-    decided_at = models.DateTimeField(default=timezone.now)
-    undone_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    undone_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-decided_at", "-pk"]
-        indexes = [models.Index(fields=["comment", "-decided_at"])]
-
-    def __str__(self):
-        return f"comment {self.comment_id}: {self.from_status} → {self.to_status}"
-
-    def can_be_undone(self, now=None) -> bool:
-        now = now or timezone.now()
-        return self.undone_at is None and now - self.decided_at <= self.UNDO_WINDOW
-
-
-class BanQuerySet(models.QuerySet):
-    def matching(self, email: str, ip_address: str | None) -> list["Ban"]:
-        """The bans that cover a writer with this email and address."""
-        address = identity(email)
-        candidates = self.filter(
-            Q(kind=Ban.Kind.EMAIL, value__in=Ban.email_values(email))
-            | Q(kind=Ban.Kind.DOMAIN, value=address and address.rpartition("@")[2])
-            | Q(kind=Ban.Kind.NETWORK)
-        )
-        return [ban for ban in candidates if ban.covers(email, ip_address)]
-
-
-class Ban(models.Model):
-    """A writer the site refuses: their new comments are stored as spam, the ban as reason."""
-
-    class Kind(models.TextChoices):
-        EMAIL = "email", "Email address"
-        DOMAIN = "domain", "Email domain"
-        NETWORK = "network", "IP range (CIDR)"
-
-    kind = models.CharField(max_length=10, choices=Kind.choices)
-    value = models.CharField(
-        max_length=254,
-        help_text="ada@example.com, example.com, or 203.0.113.0/24 (one address: 203.0.113.7/32)",
-    )
-    note = models.CharField(max_length=200, blank=True, help_text="Why, for other moderators.")
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    created_at = models.DateTimeField(default=timezone.now)
-
-    objects = BanQuerySet.as_manager()
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["kind", "value"], name="one_ban_per_value")]
-
-    def __str__(self):
-        return f"{self.get_kind_display()}: {self.value}"
-
-    def clean(self):
-        """An address or a domain is kept in its identity's form (ops.addresses), as compared."""
-        value = self.value.strip()
-        if self.kind == Ban.Kind.NETWORK:
-            try:
-                value = str(ipaddress.ip_network(value, strict=False))
-            except ValueError:
-                raise ValidationError(
-                    {"value": "Write an IP range such as 203.0.113.0/24."}
-                ) from None
-        elif self.kind == Ban.Kind.DOMAIN:
-            value = value.removeprefix("@")
-            domain = identity(f"ban@{value}")
-            if "@" in value or "." not in value or domain is None:
-                raise ValidationError({"value": "Write a domain such as example.com."})
-            value = domain.rpartition("@")[2]
-        elif "@" not in value:
-            raise ValidationError({"value": "Write an email address such as ada@example.com."})
-        elif identity(value) is None:
-            raise ValidationError({"value": NO_IDENTITY_MESSAGE})
-        else:
-            value = identity(value)
-        self.value = value
-
-    @property
-    def reason(self) -> str:
-        return f"ban: {self}"
-
-    @staticmethod
-    def digest_value(email: str) -> str:
-        """What an email ban keeps once its address is erased (the writer asked to be
-        forgotten): the ban still holds, and the address cannot be read back."""
-        return f"digest:{digest(email)}"
-
-    @staticmethod
-    def email_values(email: str) -> list[str]:
-        """The values of the email bans on this address: its identity, the digest of it, and
-        for one release the previous release's digest (of the address lowercased as typed),
-        which an erased address's ban may hold. Drop that one in the next release."""
-        address = identity(email)
-        legacy = f"digest:{legacy_digest(email)}"
-        return [value for value in (address, Ban.digest_value(email), legacy) if value]
-
-    def covers(self, email: str, ip_address: str | None) -> bool:
-        if self.kind == Ban.Kind.EMAIL:
-            return self.value in Ban.email_values(email)
-        if self.kind == Ban.Kind.DOMAIN:
-            address = identity(email)
-            return address is not None and address.rpartition("@")[2] == self.value
-        return bool(ip_address) and ipaddress.ip_address(ip_address) in ipaddress.ip_network(
-            self.value
-        )
-
-
-class ModeratorPreference(models.Model):
-    """How a moderator wants to hear of pending comments."""
-
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="moderator_preference"
-    )
-    daily_digest = models.BooleanField(
-        default=False,
-        help_text="One mail a day listing every pending comment, instead of one mail each.",
-    )
-
-    def __str__(self):
-        return f"{self.user}: {'daily digest' if self.daily_digest else 'a mail per comment'}"
-
-
 class CommentEdit(models.Model):
     """One edit by a comment's writer: the text before and after, for the moderators."""
 
@@ -345,3 +210,7 @@ class CommentEdit(models.Model):
 
     def __str__(self):
         return f"edit of comment {self.comment_id} at {self.edited_at:%Y-%m-%d %H:%M}"
+
+
+# Moved to moderation (their tables kept): importable from here for one release.
+__all__ = ["Ban", "Comment", "CommentEdit", "ModerationDecision", "ModeratorPreference"]

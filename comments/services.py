@@ -1,32 +1,29 @@
 """What happens to a comment: submitted by a reader, moderated by a moderator."""
 
+import dataclasses
 import logging
 import re
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
-from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import Truncator
-from django.utils.translation import ngettext
 
-from comments import decision_links, spam_rules
+from comments import spam_rules
 from comments.edit_distance import characters_changed
 from comments.markup import render_comment
-from comments.models import Ban, Comment, CommentEdit, ModerationDecision, ModeratorPreference
-from comments.permissions import is_moderator, moderators
+from comments.models import Ban, Comment, CommentEdit, ModerationDecision
+from comments.permissions import is_moderator
 from comments.signals import comments_published
+from moderation import decisions, mail, verdict
+from moderation.decisions import TooLateToUndo
+from moderation.mail import mail_digest, pending_mail
+from moderation.verdict import is_trusted
 from ops import rate_limits
-from ops.addresses import same_identity
 from ops.limit_keys import client_key, same_client
-from ops.mail import send_later
 
 logger = logging.getLogger("comments")
 LINK_TARGET = re.compile(r'<a href="([^"]*)"')
-moderation_logger = logging.getLogger("comments.moderation")
 
 USER_AGENT_MAX_LENGTH = Comment._meta.get_field("user_agent").max_length
 
@@ -90,7 +87,8 @@ def submit_comment(
             body=submission.body,
             notify_writer=notify_writer,
             status=verdict.status,
-            status_reason=verdict.reason,
+            reason_code=verdict.code,
+            reason_detail=verdict.detail,
             created_at=now,
             ip_address=ip_address,
             user_agent=user_agent[:USER_AGENT_MAX_LENGTH],
@@ -114,27 +112,13 @@ def submit_comment(
     return comment
 
 
-TRUSTED_WRITER = "approved: trusted writer"
+TRUSTED_WRITER = str(verdict.TRUSTED_REASON)
 
 
 def judge(submission: spam_rules.Submission, ip_address, writer_proven: bool):
-    """A ban, then the anti-spam rules, then trust; otherwise the moderators decide."""
-    bans = Ban.objects.matching(submission.email, ip_address)
-    if bans:
-        return spam_rules.Verdict(Comment.Status.SPAM, bans[0].reason)
-    verdict = spam_rules.check(submission)
-    if verdict.status == Comment.Status.PENDING and writer_proven and is_trusted(submission.email):
-        return spam_rules.Verdict(Comment.Status.APPROVED, TRUSTED_WRITER)
-    return verdict
-
-
-def is_trusted(email: str) -> bool:
-    """Whether this address has a comment a moderator approved (COMMENTS_TRUST_PROVEN_WRITERS).
-    Only worth asking once the writer has proven the address is theirs: anyone can type it."""
-    return (
-        settings.COMMENTS_TRUST_PROVEN_WRITERS
-        and Comment.objects.approved().filter(same_identity(email)).exists()
-    )
+    """moderation.verdict.judge, for a comment sent from `ip_address`."""
+    submission = dataclasses.replace(submission, ip_address=ip_address)
+    return verdict.judge(submission, writer_proven)
 
 
 def publish_for_trusted_writer(comment: Comment, decision_count: int) -> bool:
@@ -149,7 +133,12 @@ def publish_for_trusted_writer(comment: Comment, decision_count: int) -> bool:
             return False
         if Ban.objects.matching(comment.email, comment.ip_address):
             return False
-        Comment.objects.filter(pk=comment.pk).update(status_reason=TRUSTED_WRITER)
+        code, detail = verdict.TRUSTED
+        Comment.objects.filter(pk=comment.pk).update(
+            status_reason=TRUSTED_WRITER,
+            reason_code=code,
+            reason_detail=detail,
+        )
         moderate(
             Comment.objects.filter(pk=comment.pk),
             Comment.Status.APPROVED,
@@ -160,103 +149,13 @@ def publish_for_trusted_writer(comment: Comment, decision_count: int) -> bool:
 
 
 def notify_moderators(comment: Comment) -> None:
-    """Queue a mail about a new pending comment to each moderator who wants one, with Approve,
-    Spam and Reject links signed for them, and to MODERATOR_EMAILS without links."""
-    subject = f"Comment awaiting moderation on “{comment.post.title}”"
-    digest_readers = ModeratorPreference.objects.filter(daily_digest=True).values("user")
-    for moderator in moderators().exclude(email="").exclude(pk__in=digest_readers):
-        send_later(
-            to=moderator.email,
-            subject=subject,
-            text=pending_mail(comment, moderator),
-            about=comment.email,
-        )
-    for address in settings.MODERATOR_EMAILS:
-        send_later(to=address, subject=subject, text=pending_mail(comment), about=comment.email)
-
-
-def mail_digest(moderator, pending: list[Comment]) -> int:
-    """Queue one mail to `moderator` listing every pending comment; 1 if sent, 0 if none."""
-    if not pending:
-        return 0
-    text = "\n\n".join(pending_mail(comment, moderator) for comment in pending)
-    noun = ngettext("comment awaits", "comments await", len(pending))
-    send_later(to=moderator.email, subject=f"{len(pending)} {noun} moderation", text=text)
-    return 1
-
-
-def pending_mail(comment: Comment, moderator=None) -> str:
-    """The text about one pending comment: with decision links for `moderator`, if given."""
-    context = {
-        "comment": comment,
-        "excerpt": Truncator(comment.body).chars(1000),
-        "review_url": settings.SITE_URL
-        + reverse("admin:comments_comment_change", args=[comment.pk]),
-        "links": moderator
-        and {
-            action: decision_links.decision_url(comment, moderator, action)
-            for action in decision_links.DECISIONS
-        },
-    }
-    return render_to_string("comments/email/moderators_pending.txt", context)
+    """Tell the moderators of a new pending comment (moderation.mail)."""
+    mail.notify_moderators(comment)
 
 
 def moderate(comments, status: str, moderator, channel=ModerationDecision.Channel.ADMIN) -> int:
-    """Give the comments a status, recording each decision (who, when, from what status) and
-    counting it on the comment; return how many. `moderator` is None when the writer's own
-    proof decided (a trusted writer's "publish my comment" link).
-
-    Those it makes public are announced together (comments_published) once committed."""
-    now = timezone.now()
-    with transaction.atomic():
-        pks = list(comments.values_list("pk", flat=True))
-        list(Comment.objects.filter(pk__in=pks).select_for_update().values_list("pk"))
-        # Read again under the lock: a condition of `comments` (a mailed link's decision
-        # count) must still hold when the decision is written.
-        chosen = Comment.objects.filter(pk__in=pks).filter(pk__in=comments.values("pk"))
-        before = dict(chosen.values_list("pk", "status"))
-        approved_text = {"approved_body": F("body")} if status == Comment.Status.APPROVED else {}
-        Comment.objects.filter(pk__in=before).update(
-            status=status,
-            moderated_by=moderator,
-            moderated_at=now,
-            decision_count=F("decision_count") + 1,
-            **approved_text,
-        )
-        ModerationDecision.objects.bulk_create(
-            ModerationDecision(
-                comment_id=pk,
-                moderator=moderator,
-                from_status=previous,
-                to_status=status,
-                channel=channel,
-                decided_at=now,
-            )
-            for pk, previous in before.items()
-        )
-        published = [
-            pk for pk, previous in before.items()
-            if status == Comment.Status.APPROVED and previous != status
-        ]  # fmt: skip
-        if published:
-            transaction.on_commit(
-                lambda: comments_published.send(sender=Comment, comment_ids=published)
-            )
-    who = moderator.get_username() if moderator else "its trusted writer"
-    for pk in before:
-        moderation_logger.info("comment %s set to %s by %s", pk, status, who)
-    return len(before)
-
-
-def spam_pending_of(ban: Ban, moderator) -> int:
-    """Mark the pending comments a new ban covers as spam, the ban as their reason."""
-    covered = [
-        comment.pk
-        for comment in Comment.objects.pending().only("pk", "email", "ip_address")
-        if ban.covers(comment.email, comment.ip_address)
-    ]
-    Comment.objects.filter(pk__in=covered).update(status_reason=ban.reason)
-    return moderate(Comment.objects.filter(pk__in=covered), Comment.Status.SPAM, moderator)
+    """moderation.decisions.decide, for comments."""
+    return decisions.decide(comments, status, moderator, channel)
 
 
 class NotEditable(Exception):
@@ -294,13 +193,17 @@ def edit_comment(comment: Comment, body: str) -> Comment:
             comment=comment, body_before=comment.body, body_after=body, edited_at=now
         )
         submission = spam_rules.Submission(comment.name, comment.email, body, "", float("inf"))
-        verdict = judge(submission, comment.ip_address, writer_proven=False)
+        judged = judge(submission, comment.ip_address, writer_proven=False)
         was_approved = comment.status == Comment.Status.APPROVED
-        if verdict.status == Comment.Status.SPAM:
-            comment.status, comment.status_reason = verdict.status, verdict.reason
+        if judged.status == Comment.Status.SPAM:
+            comment.status = judged.status
+            comment.reason_code, comment.reason_detail = judged.code, judged.detail
         elif was_approved and not small_edit(comment, body):
             comment.status = Comment.Status.PENDING
-            comment.status_reason = edit_reason(comment.approved_body, body)
+            comment.reason_code = "edited"
+            comment.reason_detail = edit_reason(comment.approved_body, body).removeprefix(
+                "edited: "
+            )
         comment.body, comment.edited_at = body, now
         comment.decision_count += 1
         comment.save()
@@ -355,34 +258,9 @@ def erase(comment: Comment) -> None:
     comment.save()
 
 
-class TooLateToUndo(Exception):
-    """Undone already, or decided more than ModerationDecision.UNDO_WINDOW ago."""
-
-
 def undo(decision: ModerationDecision, moderator) -> None:
-    """Give the comment back the status it had before `decision`, and record who undid it.
-    Mail already sent stays sent."""
-    now = timezone.now()
-    with transaction.atomic():
-        decision = ModerationDecision.objects.select_for_update().get(pk=decision.pk)
-        comment = Comment.objects.select_for_update().get(pk=decision.comment_id)
-        latest = comment.decisions.filter(undone_at=None).first()
-        if latest != decision or not decision.can_be_undone(now):
-            raise TooLateToUndo
-        status = decision.from_status
-        if status == Comment.Status.APPROVED and comment.body != comment.approved_body:
-            status = Comment.Status.PENDING  # edited since: its new text waits for a moderator
-        Comment.objects.filter(pk=comment.pk).update(
-            status=status,
-            moderated_by=moderator,
-            moderated_at=now,
-            decision_count=F("decision_count") + 1,
-        )
-        decision.undone_by, decision.undone_at = moderator, now
-        decision.save(update_fields=["undone_by", "undone_at"])
-    moderation_logger.info(
-        "comment %s set back to %s by %s (undo)",
-        comment.pk,
-        decision.from_status,
-        moderator.get_username(),
-    )
+    """moderation.decisions.undo (raises TooLateToUndo)."""
+    decisions.undo(decision, moderator)
+
+
+__all__ = ["TooLateToUndo", "is_trusted", "mail_digest", "pending_mail"]

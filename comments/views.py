@@ -19,6 +19,7 @@ from comments.models import Comment, ModerationDecision
 from comments.own_comments import OWN_COMMENTS
 from comments.permissions import is_moderator
 from comments.signals import comment_submitted, writer_proves_address
+from moderation import decisions
 from ops import rate_limits
 from ops.client_ip import client_ip
 from ops.signed_links import bad_link_page
@@ -132,33 +133,44 @@ class DecisionLinkView(View):
             link = decision_links.read(token)
         except decision_links.BadLink:
             return bad_link_page(request, BAD_DECISION_LINK)
-        comment = link["comment"]
+        item, kind = link["item"], link["kind"]
         moderator = get_user_model().objects.filter(pk=link["moderator_pk"]).first()
         if not (moderator and moderator.is_active and is_moderator(moderator)):
             return bad_link_page(request, BAD_DECISION_LINK, status=403)
-        context = {"comment": comment, "action": link["action"], "status": link["status"]}
-        if comment.decision_count != link["decision_count"]:
+        context = {
+            "action": link["action"],
+            "status": link["status"],
+            "item": item,
+            "noun": kind.noun,
+            "author": kind.author(item),
+            "excerpt": kind.excerpt(item),
+            "post": kind.post(item),
+        }
+        if isinstance(item, Comment):
+            context["comment"] = item
+        if kind.decision_count(item) != link["decision_count"]:
             return self.stale(request, context, deciding)
         if deciding:
-            decided = services.moderate(
-                Comment.objects.filter(pk=comment.pk, decision_count=link["decision_count"]),
-                link["status"],
-                moderator,
-                channel=ModerationDecision.Channel.MAIL,
+            unchanged = kind.queryset().filter(pk=item.pk)
+            if hasattr(item, "decision_count"):
+                unchanged = unchanged.filter(decision_count=link["decision_count"])
+            decided = decisions.decide(
+                unchanged, link["status"], moderator, channel=ModerationDecision.Channel.MAIL
             )
             if not decided:  # decided or edited a moment ago
-                comment.refresh_from_db()
+                item.refresh_from_db()
                 return self.stale(request, context, deciding)
-            comment.refresh_from_db()
+            item.refresh_from_db()
             context["done"] = True
         return self.page(request, context)
 
     def stale(self, request, context, deciding):
         """Someone decided, or the writer edited the text, since the mail was written."""
-        context["decided"] = context["comment"].decisions.select_related("moderator").first()
-        context["edited"] = context["comment"].edited_at is not None and (
-            context["decided"] is None
-            or context["comment"].edited_at > context["decided"].decided_at
+        item = context["item"]
+        context["decided"] = ModerationDecision.objects.of(item).select_related("moderator").first()
+        edited_at = getattr(item, "edited_at", None)
+        context["edited"] = edited_at is not None and (
+            context["decided"] is None or edited_at > context["decided"].decided_at
         )
         return self.page(request, context, status=409 if deciding else 200)
 

@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "simple_history",
     "blog",
+    "moderation",
     "comments",
     "notifications",
     "transfer",

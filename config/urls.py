@@ -12,6 +12,8 @@ urlpatterns = [
     path("", include("notifications.urls")),
     path("", include("webmentions.urls")),
     path("", include("blog.urls")),
+    # Before the admin, which would take /admin/moderation/queue/ for a model's address.
+    path("", include("moderation.urls")),
     path("admin/", admin.site.urls),
     # Uploaded images: only decoded JPEG/PNG/WebP under random names ever land here.
     re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),

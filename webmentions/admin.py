@@ -1,34 +1,17 @@
 from django.contrib import admin
-from django.utils import timezone
 from django.utils.html import format_html
 
-from comments.permissions import is_moderator
+from moderation.admin import ModeratedAdmin
+from moderation.permissions import is_moderator
 from webmentions.models import SentWebmention, Webmention
 
 
-class ModeratorsOnly:
-    """The moderators (comments.permissions.is_moderator) moderate webmentions as comments."""
-
-    def has_module_permission(self, request):
-        return is_moderator(request.user)
-
-    def has_view_permission(self, request, obj=None):
-        return is_moderator(request.user)
-
-    def has_change_permission(self, request, obj=None):
-        return is_moderator(request.user)
-
-    def has_add_permission(self, request):
-        return False
-
-
 @admin.register(Webmention)
-class WebmentionAdmin(ModeratorsOnly, admin.ModelAdmin):
+class WebmentionAdmin(ModeratedAdmin, admin.ModelAdmin):
     list_display = ["source_link", "post", "kind", "author_name", "status", "verification"]
     list_filter = ["status", "kind", "verification"]
     search_fields = ["source", "author_name", "content"]
     list_select_related = ["post"]
-    actions = ["approve", "mark_spam", "remove"]
     readonly_fields = [
         "source",
         "target",
@@ -54,29 +37,14 @@ class WebmentionAdmin(ModeratorsOnly, admin.ModelAdmin):
     def source_link(self, mention):
         return format_html('<a href="{}" rel="nofollow ugc">{}</a>', mention.source, mention)
 
-    def decide(self, request, queryset, status):
-        count = queryset.update(status=status, moderated_at=timezone.now())
-        self.message_user(request, f"{count} webmention(s) set to {status}.")
-
-    @admin.action(description="Approve the selected webmentions")
-    def approve(self, request, queryset):
-        self.decide(request, queryset.exclude(verified_at=None), Webmention.Status.APPROVED)
-
-    @admin.action(description="Mark the selected webmentions as spam")
-    def mark_spam(self, request, queryset):
-        self.decide(request, queryset, Webmention.Status.SPAM)
-
-    @admin.action(description="Remove the selected webmentions")
-    def remove(self, request, queryset):
-        self.decide(request, queryset, Webmention.Status.REMOVED)
-
 
 @admin.register(SentWebmention)
-class SentWebmentionAdmin(ModeratorsOnly, admin.ModelAdmin):
+class SentWebmentionAdmin(ModeratedAdmin, admin.ModelAdmin):
     list_display = ["target", "post", "status", "response_code", "attempts", "next_attempt_at"]
     list_filter = ["status"]
     search_fields = ["target", "endpoint"]
     list_select_related = ["post"]
+    actions = []  # sent, not moderated
     readonly_fields = [
         "post",
         "target",

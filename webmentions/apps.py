@@ -7,6 +7,10 @@ class WebmentionsConfig(site_apps.SiteAppConfig):
     public_content = True
 
     def ready(self):
+        import moderation
         from webmentions import sending
+        from webmentions.models import Webmention
+        from webmentions.moderators import WebmentionModerator
 
         sending.connect()
+        moderation.register(Webmention, WebmentionModerator)

@@ -5,6 +5,8 @@ from django.db import models
 from django.utils import timezone
 
 from blog.models import Post
+from moderation.models import ModerationDecision
+from moderation.vocabulary import Status
 
 
 class WebmentionQuerySet(models.QuerySet):
@@ -21,11 +23,9 @@ class Webmention(models.Model):
     """Another page (`source`) that mentions one of our posts, as its webmention said and the
     worker checked. One per source and post: a re-sent webmention updates it."""
 
-    class Status(models.TextChoices):
-        PENDING = "pending", "Pending"
-        APPROVED = "approved", "Approved"
-        SPAM = "spam", "Spam"
-        REMOVED = "removed", "Removed"
+    # moderation's one vocabulary: `rejected` is a moderator's no, `gone` a source that
+    # disappeared (the previous release's `removed` meant both: webmentions migration 0004).
+    Status = Status
 
     class Kind(models.TextChoices):
         REPLY = "reply", "Reply"
@@ -57,6 +57,12 @@ class Webmention(models.Model):
         blank=True,
         help_text="Why it has its status: a ban or anti-spam rule, or why it was taken down.",
     )
+    # Why, as moderation.Reason (status_reason is their text, written for one release more).
+    reason_code = models.CharField(max_length=40, blank=True, default="", db_default="")
+    reason_detail = models.CharField(max_length=200, blank=True, default="", db_default="")
+    # How many decisions were made on it, and new texts it brought: a mailed decision link
+    # names the count it was made for and dies once it moves.
+    decision_count = models.PositiveIntegerField(default=0, db_default=0, editable=False)
     verification = models.CharField(
         max_length=10, choices=Verification.choices, default=Verification.QUEUED
     )
@@ -83,6 +89,11 @@ class Webmention(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} from {self.source_domain} on {self.post}"
+
+    @property
+    def decisions(self):
+        """Its moderation log, newest first."""
+        return ModerationDecision.objects.of(self)
 
     @property
     def source_domain(self) -> str:

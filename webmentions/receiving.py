@@ -3,7 +3,7 @@
 `accept` runs in the request: it checks the two URLs and the limits, records the request and
 queues `tasks.verify`. The worker fetches the source (ops.fetch), checks that it still
 links to the target, reads its microformats2 (mf2py) and stores what it says as plain text, then
-judges it as a comment is judged (comments.services.judge: bans, then the anti-spam rules). A
+judges it as every reply is judged (moderation.verdict.judge: bans, then the anti-spam rules). A
 source that is gone (410, 404) or no longer links takes its mention down.
 """
 
@@ -14,19 +14,15 @@ import mf2py
 from bs4 import BeautifulSoup
 from django.conf import settings
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.urls import Resolver404, resolve, reverse
+from django.urls import Resolver404, resolve
 from django.utils import timezone
 
 from blog.models import Post
-from comments import services as comment_services
-from comments import spam_rules
-from comments.models import Comment
-from comments.permissions import moderators
+from moderation import decisions, mail, spam_rules, verdict
+from moderation.vocabulary import Reason
 from ops import rate_limits
 from ops.fetch import FetchRefused, fetch
 from ops.limit_keys import client_key, limit_domain, same_client
-from ops.mail import send_later
 from webmentions.models import Receipt, Webmention
 
 MAX_AUTHOR_NAME = Webmention._meta.get_field("author_name").max_length
@@ -205,9 +201,12 @@ def read_mf2(html: str, url: str, target: str) -> Found:
 
 
 def take_down(mention: Webmention, why: str) -> None:
+    """The source is gone: no one decided, so the log has nothing of it."""
     Webmention.objects.filter(pk=mention.pk).update(
-        status=Webmention.Status.REMOVED,
+        status=Webmention.Status.GONE,
         status_reason=why,
+        reason_code="gone",
+        reason_detail=why,
         verification=Webmention.Verification.FAILED,
         verification_note=why,
         moderated_at=timezone.now(),
@@ -252,12 +251,17 @@ def store(mention: Webmention, found: Found, ip_address: str | None) -> None:
     first by the comments' bans and anti-spam rules."""
     now = timezone.now()
     submission = spam_rules.Submission(
-        found.author_name, "", found.content, "", seconds_taken=float("inf")
+        found.author_name,
+        author_email(found.author_url),
+        found.content,
+        url=found.author_url,
+        ip_address=ip_address,
+        kind=Webmention._meta.label_lower,
     )
-    verdict = comment_services.judge(submission, ip_address, writer_proven=False)
+    judged = verdict.judge(submission)
     changed = (
         mention.verified_at is None
-        or mention.status == Webmention.Status.REMOVED
+        or mention.status == Webmention.Status.GONE
         or (mention.content, mention.kind, mention.author_name)
         != (found.content, found.kind, found.author_name)
     )
@@ -271,28 +275,25 @@ def store(mention: Webmention, found: Found, ip_address: str | None) -> None:
         "verification_note": "",
         "verified_at": now,
     }
-    if verdict.status == Comment.Status.SPAM:
-        fields.update(status=Webmention.Status.SPAM, status_reason=verdict.reason)
+    if judged.status == Webmention.Status.SPAM:
+        reason = judged.reason
+        fields.update(status=Webmention.Status.SPAM, status_reason=str(reason), **reason.fields())
     elif changed:
-        fields.update(status=Webmention.Status.PENDING, status_reason="")
+        fields.update(status=Webmention.Status.PENDING, status_reason="", **Reason().fields())
     with transaction.atomic():
         Webmention.objects.filter(pk=mention.pk).update(**fields)
+        if changed:
+            decisions.bump(mention)  # links mailed about the old text die
         if fields.get("status") == Webmention.Status.PENDING:
             notify_moderators(Webmention.objects.select_related("post").get(pk=mention.pk))
 
 
+def author_email(author_url: str) -> str:
+    """An author URL of the mailto: scheme names an address a ban may cover."""
+    return author_url.removeprefix("mailto:") if author_url.startswith("mailto:") else ""
+
+
 def notify_moderators(mention: Webmention) -> None:
-    """The moderators hear of a webmention waiting as of a comment waiting."""
-    subject = f"Webmention awaiting moderation on “{mention.post.title}”"
-    text = render_to_string(
-        "webmentions/email/moderators_pending.txt",
-        {
-            "mention": mention,
-            "review_url": settings.SITE_URL
-            + reverse("admin:webmentions_webmention_change", args=[mention.pk]),
-        },
-    )
-    for moderator in moderators().exclude(email=""):
-        send_later(to=moderator.email, subject=subject, text=text)
-    for address in settings.MODERATOR_EMAILS:
-        send_later(to=address, subject=subject, text=text)
+    """The moderators hear of a webmention waiting as of a comment waiting, each as they chose
+    (at once or in the daily digest)."""
+    mail.notify_moderators(mention)

@@ -15,6 +15,7 @@ from comments.models import Comment
 from tests.support.browser import log_in_to_admin
 from tests.support.factories import CommentFactory, PostFactory
 from tests.support.mail import subject_of, text_of
+from tests.support.webmentions import pending_mention
 
 CHANGELIST = reverse("admin:comments_comment_changelist")
 # For a person to look at (git-ignored), as tests/browser/test_reading.py does.
@@ -68,6 +69,31 @@ def test_the_queue_fits_a_1280_px_screen_and_shows_each_rows_status_and_reason(
     assert shown[0] == ("Pending", "—")  # the queue comes first
     SCREENSHOTS.mkdir(exist_ok=True)
     admin.screenshot(path=SCREENSHOTS / "moderation-queue-1280.png", full_page=True)
+
+
+def test_the_one_queue_of_every_kind_fits_a_1280_px_screen_and_a_button_decides(
+    people, site_url, moderator
+):
+    post = PostFactory(title="A very long post title about machine learning careers " * 3)
+    long_word = "Averyveryverylongwordwithoutanyspacesatallthatcouldstretchthetable " * 4
+    CommentFactory(post=post, status="pending", name="Maximilian Longname", body=long_word)
+    pending_mention(post, author_name="Alice Example", content=long_word)
+    [admin] = people(1)
+    admin.set_viewport_size({"width": 1280, "height": 800})
+    log_in_to_admin(admin, site_url, moderator)
+    admin.goto(site_url + reverse("moderation:queue"))
+
+    table = admin.locator("#moderation-queue")
+    expect(table.locator("tbody tr")).to_have_count(2)
+    overflow = admin.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, f"the queue is {overflow} px wider than the screen"
+    SCREENSHOTS.mkdir(exist_ok=True)
+    admin.screenshot(path=SCREENSHOTS / "moderation-one-queue-1280.png", full_page=True)
+    admin.get_by_role("button", name="Approve the webmention by Alice Example").click()
+    expect(admin.locator(".messagelist")).to_contain_text(
+        "The webmention by Alice Example was approved."
+    )
+    expect(table.locator("tbody tr")).to_have_count(1)
 
 
 def test_one_click_approves_and_undo_takes_it_back(people, site_url, moderator):

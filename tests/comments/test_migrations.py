@@ -8,7 +8,7 @@ from django.db.migrations.executor import MigrationExecutor
 from comments.models import Comment
 from tests.support.factories import CommentFactory
 
-BEFORE = [("comments", "0011_ip_address_help_text")]
+BEFORE = [("comments", "0012_moderation_app")]
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -36,3 +36,22 @@ def post_with_mentions(replies: int = 6):
             **verified,
         )
     return post
+
+
+def pending_mention(post=None, *, source="https://alice.example/reply", **fields):
+    """A verified reply from another site, waiting for the moderators."""
+    post = post or PostFactory()
+    values = {
+        "source": source,
+        "target": f"https://blog.example{post.get_absolute_url()}",
+        "post": post,
+        "kind": Webmention.Kind.REPLY,
+        "author_name": "Alice Example",
+        "author_url": "https://alice.example/",
+        "content": "A reply from elsewhere.",
+        "status": Webmention.Status.PENDING,
+        "verification": Webmention.Verification.VERIFIED,
+        "verified_at": timezone.now(),
+        **fields,
+    }
+    return Webmention.objects.create(**values)

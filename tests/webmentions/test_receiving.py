@@ -260,7 +260,7 @@ def test_a_source_that_is_gone_or_no_longer_links_takes_its_mention_down(
     mention = receive_and_verify(
         client, django_capture_on_commit_callbacks, source, target_of(post)
     )
-    assert mention.status == Webmention.Status.REMOVED
+    assert mention.status == Webmention.Status.GONE
     assert Webmention.objects.count() == 1
     assertNotContains(client.get(post.get_absolute_url()), "Great post, thanks!")
 

@@ -13,7 +13,7 @@ COPY_REASONS = (
 
 
 class Migration(migrations.Migration):
-    dependencies = [("comments", "0011_ip_address_help_text")]
+    dependencies = [("comments", "0012_moderation_app")]
 
     operations = [
         migrations.SeparateDatabaseAndState(
