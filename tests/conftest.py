@@ -12,7 +12,7 @@ from django.test import Client
 
 from blog.models import Post
 from tests.support.factories import PostFactory, StaffFactory, UserFactory
-from tests.support.mail import Inbox, MailServer, TaskWorker, task_worker
+from tests.support.mail import IMMINENT, Inbox, MailServer, TaskWorker, task_worker
 from tests.support.pages import PageServer
 from tests.support.servers import database_url, gunicorn
 
@@ -34,7 +34,7 @@ def tasks_finished_before_the_flush(request):
     yield
     if transactional:
         for worker in TaskWorker.running:
-            worker.drain()
+            worker.drain(ahead=IMMINENT)
 
 
 @pytest.fixture
@@ -173,7 +173,7 @@ def mail(mail_worker, mail_server, transactional_db):
     yield inbox
     if not mail_server.running:
         mail_server.start()
-    mail_worker.drain()
+    mail_worker.drain(ahead=IMMINENT)
 
 
 @pytest.fixture

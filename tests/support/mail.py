@@ -123,7 +123,7 @@ def subscribed(email_address: str, post, thread=None):
     return Subscription.objects.create(address=address, post=post, thread=thread, active_since=now)
 
 
-# How far ahead a task counts as due when waiting for the worker: the test worker retries mail
+# How far ahead a task is about to run, for waiting on the worker: the test worker retries mail
 # at most MAIL_RETRY_MAX_SECONDS (1 s) later.
 IMMINENT = timedelta(seconds=5)
 
@@ -156,15 +156,15 @@ class TaskWorker:
             for worker in paused:
                 worker.process.send_signal(signal.SIGCONT)
 
-    def drain(self, seconds: float = 30) -> None:
-        """Wait until no task is running or due within IMMINENT (a mail's retry, which the
-        test worker schedules at most a second ahead, is due), so that the queue is done and
-        nothing holds a transaction when the test's database is flushed. Tasks scheduled
-        further ahead (a post's publication) are not waited for."""
+    def drain(self, seconds: float = 30, ahead: timedelta = timedelta(0)) -> None:
+        """Wait until no task is running or due, now or within `ahead` (IMMINENT: also a
+        mail's retry, which the test worker schedules at most a second later). Before the
+        test's database is flushed, so that no task row is deleted under a running worker;
+        within a test, to know that what is due now is done."""
         from django_tasks_db.models import DBTaskResult, get_date_max
 
         def idle():
-            soon = timezone.now() + IMMINENT
+            soon = timezone.now() + ahead
             tasks = DBTaskResult.objects
             due = tasks.filter(status=TaskResultStatus.READY).filter(
                 Q(run_after=get_date_max()) | Q(run_after__lte=soon)
@@ -229,5 +229,5 @@ class Inbox:
     def wait_for(self, address: str, count: int = 1, seconds: float = 20) -> list[EmailMessage]:
         return self.server.wait_for(address, count, seconds)
 
-    def drain(self) -> None:
-        self.worker.drain()
+    def drain(self, ahead: timedelta = timedelta(0)) -> None:
+        self.worker.drain(ahead=ahead)
