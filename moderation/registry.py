@@ -136,7 +136,10 @@ class Registry:
         self.decision_links = None
 
     def register(self, model, moderator_class=Moderator) -> None:
-        if model in self._moderators:
+        registered = self._moderators.get(model)
+        # The same registration again is Django populating its apps anew (a test that changes
+        # INSTALLED_APPS runs every AppConfig.ready() again); another moderator is a mistake.
+        if registered is not None and type(registered) is not moderator_class:
             raise ValueError(f"{model._meta.label} is registered for moderation already.")
         self._moderators[model] = moderator_class(model)
 

@@ -36,6 +36,7 @@ def tags_app(tmp_path, monkeypatch):
 def test_the_site_apps_are_ours_alone():
     assert [app.label for app in site_apps()] == [
         "blog",
+        "moderation",
         "comments",
         "notifications",
         "transfer",
