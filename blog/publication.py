@@ -9,6 +9,8 @@ only one sends the signal. A save of a post that is not public clears the mark (
 so a withdrawn post published again is announced again.
 """
 
+from datetime import timedelta
+
 from django.db import transaction
 from django.db.models.functions import Now
 from django.utils import timezone
@@ -16,6 +18,8 @@ from django_tasks import task
 
 from blog.models import Post
 from blog.signals import post_became_public
+
+CLOCK_SKEW_MARGIN = timedelta(seconds=1)
 
 
 def post_saved(sender, instance: Post, raw=False, **kwargs) -> None:
@@ -39,3 +43,21 @@ def announce_if_public(post_id: int) -> None:
         )
         if claimed:
             post_became_public.send(sender=Post, post=Post.objects.get(pk=post_id))
+            return
+        # The worker's clock made the task due, PostgreSQL's says the post's time has not come
+        # yet (a clock a little behind ours): look again once it has, rather than never.
+        due = (
+            Post.objects.filter(
+                pk=post_id,
+                status=Post.Status.PUBLISHED,
+                public_announced_at=None,
+                published_at__gt=Now(),
+            )
+            .values_list("published_at", flat=True)
+            .first()
+        )
+        if due is not None:
+            later = due + CLOCK_SKEW_MARGIN
+            transaction.on_commit(
+                lambda: announce_if_public.using(run_after=later).enqueue(post_id)
+            )

@@ -1,7 +1,7 @@
 """The Approve, Spam and Reject links in a moderator's mail, for an item of any moderated kind.
 
 Each is signed for one moderator, one item, one decision and the item's decision count when the
-mail was written: it expires after DECISION_LINK_MAX_AGE, and dies as soon as anyone decides on
+mail was written: it expires after MAX_AGE (7 days), and dies as soon as anyone decides on
 the item (an undo counts too, so an old link never comes back to life). An
 `ops.signed_links.SignedLink`: a comment's payload is the previous release's, byte for byte;
 another kind's adds its label as "k" (a payload without a kind means a comment).

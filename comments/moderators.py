@@ -1,7 +1,6 @@
 """How moderation sees a comment (registered in comments.apps)."""
 
 from django.db.models import F
-from django.utils.text import Truncator
 
 from comments.signals import comments_published
 from moderation import Moderator, Status
@@ -38,6 +37,3 @@ class CommentModerator(Moderator):
 
     def published(self, pks: list) -> None:
         comments_published.send(sender=self.model, comment_ids=pks)
-
-    def short(self, comment) -> str:
-        return Truncator(comment.body).chars(60)

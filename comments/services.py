@@ -17,7 +17,6 @@ from comments.permissions import is_moderator
 from comments.signals import comments_published
 from moderation import decisions, mail, verdict
 from moderation.decisions import TooLateToUndo
-from moderation.mail import mail_digest, pending_mail
 from moderation.verdict import is_trusted
 from ops import rate_limits
 from ops.limit_keys import client_key, same_client
@@ -263,4 +262,4 @@ def undo(decision: ModerationDecision, moderator) -> None:
     decisions.undo(decision, moderator)
 
 
-__all__ = ["TooLateToUndo", "is_trusted", "mail_digest", "pending_mail"]
+__all__ = ["TooLateToUndo", "is_trusted"]

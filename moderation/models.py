@@ -14,13 +14,20 @@ from ops.addresses import NO_IDENTITY_MESSAGE, identity
 from ops.one_way import digest, legacy_digest
 
 
+def domain_form(host: str) -> str:
+    """A host as bans store it: IDNA-encoded and lower-cased as an address's domain
+    (ops.addresses), without a leading "www."; "" if it is no domain."""
+    host = host.strip().rstrip(".").removeprefix("www.")
+    return (identity(f"ban@{host}") or "").rpartition("@")[2] if host else ""
+
+
 def url_host(url: str) -> str:
-    """The host a URL names, lower-cased, without a leading "www."; "" if none."""
+    """The host a URL names, in the form bans store it; "" if none."""
     try:
         host = urlsplit(url).hostname or ""
     except ValueError:
         return ""
-    return host.rstrip(".").removeprefix("www.")
+    return domain_form(host)
 
 
 def account_instance(account: str) -> str:
@@ -94,10 +101,10 @@ class Ban(models.Model):
                 ) from None
         elif self.kind in (Ban.Kind.DOMAIN, Ban.Kind.INSTANCE):
             value = value.removeprefix("@")
-            domain = identity(f"ban@{value}")
-            if "@" in value or "." not in value or domain is None:
+            domain = domain_form(value)
+            if "@" in value or "." not in value or not domain:
                 raise ValidationError({"value": "Write a domain such as example.com."})
-            value = domain.rpartition("@")[2]
+            value = domain
         elif self.kind == Ban.Kind.ACCOUNT:
             value = normal_account(value)
             if not value:
@@ -206,11 +213,6 @@ class ModerationDecision(models.Model):
 
     def __str__(self):
         return f"{self.content_type.model} {self.object_id}: {self.from_status} → {self.to_status}"
-
-    @property
-    def comment_id(self):
-        """The previous release's name, for a decision on a comment."""
-        return self.object_id
 
     def can_be_undone(self, now=None) -> bool:
         now = now or timezone.now()

@@ -6,8 +6,6 @@ from django.urls import reverse
 
 from moderation.vocabulary import Status
 
-EXCERPT_CHARACTERS = 140
-
 
 class Moderator:
     """How moderation sees one kind. The defaults fit a table with `status`, `reason_code`,
@@ -132,7 +130,7 @@ class Registry:
     def __init__(self):
         self._moderators = {}
         # The signed decision links of moderators' mail: (url maker, {action: status}), set by
-        # the app that serves them (comments, until the shared signed-link helper).
+        # the app whose view serves them for every kind (comments: comments.decision_links).
         self.decision_links = None
 
     def register(self, model, moderator_class=Moderator) -> None:

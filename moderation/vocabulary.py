@@ -16,10 +16,6 @@ class Status(models.TextChoices):
     GONE = "gone", "Gone"
 
 
-# The statuses a moderator's decision may give.
-DECIDED = [Status.APPROVED, Status.REJECTED, Status.SPAM]
-
-
 @dataclass(frozen=True)
 class Reason:
     """Why an item has its status: `code` names the rule, ban or event ("ban", "too fast",

@@ -116,11 +116,6 @@ class FollowView(AddressFormView):
         messages.success(self.request, FOLLOW_ANSWER)
         return HttpResponseRedirect(f"{self.followed.get_absolute_url()}#follow", status=303)
 
-    def refuse(self, request, form, refusal):
-        return rate_limits.refuse(
-            request, refusal, form=form, page=lambda status: self.show(request, form, status)
-        )
-
 
 @method_decorator([csrf_exempt, never_cache], name="dispatch")
 class SubscribeView(AddressFormView):

@@ -4,8 +4,8 @@ from django.apps import AppConfig, apps
 
 
 class SiteAppConfig(AppConfig):
-    """The base of the project's own apps (blog, comments, notifications, transfer, webmentions,
-    ops and any new one).
+    """The base of the project's own apps (blog, moderation, comments, notifications, transfer,
+    webmentions, ops and any new one).
 
     The marker attributes below are how the rest of the site finds its apps in the registry, so
     that adding an app to INSTALLED_APPS needs no list edited anywhere else.

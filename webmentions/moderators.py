@@ -5,6 +5,12 @@ from django.db.models import Q
 from moderation import Moderator
 
 
+def banned_url(author_url: str, source: str) -> str:
+    """The URL a webmention's bans are compared with, when it is judged and when a new ban
+    sweeps the pending ones: its author's site, else the page that mentions the post."""
+    return author_url or source
+
+
 class WebmentionModerator(Moderator):
     noun = "webmention"
     created_field = "received_at"
@@ -19,11 +25,8 @@ class WebmentionModerator(Moderator):
     def source(self, mention) -> str:
         return mention.source
 
-    def mail_subject(self, mention) -> str:
-        return f"Webmention awaiting moderation on “{mention.post.title}”"
-
     def ban_terms(self, mention) -> dict:
-        return {**super().ban_terms(mention), "url": mention.author_url or mention.source}
+        return {**super().ban_terms(mention), "url": banned_url(mention.author_url, mention.source)}
 
     def same_writer(self, mention) -> Q:
         """The mentions whose author names the same site (none without an author URL)."""

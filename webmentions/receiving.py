@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import transaction
 from django.urls import Resolver404, resolve
 from django.utils import timezone
+from django.utils.encoding import punycode
 
 from blog.models import Post
 from moderation import decisions, mail, spam_rules, verdict
@@ -24,8 +25,10 @@ from ops import rate_limits
 from ops.fetch import FetchRefused, fetch
 from ops.limit_keys import client_key, limit_domain, same_client
 from webmentions.models import Receipt, Webmention
+from webmentions.moderators import banned_url
 
 MAX_AUTHOR_NAME = Webmention._meta.get_field("author_name").max_length
+MAX_HOST_NAME = 253  # RFC 1035, in its ASCII (IDNA) form
 MAX_CONTENT = 5000  # as a comment's body
 
 
@@ -64,9 +67,19 @@ def check_url(name: str, url: str) -> str:
         raise Refused(f"The {name} is missing.")
     if len(url) > 2000:
         raise Refused(f"The {name} is longer than 2,000 characters.")
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+    except ValueError:  # e.g. an unclosed IPv6 bracket
+        parts, host = None, None
+    if parts is None or parts.scheme not in ("http", "https") or not host:
         raise Refused(f"The {name} must be an http or https URL.")
+    try:
+        named = len(punycode(host)) <= MAX_HOST_NAME
+    except UnicodeError:  # a label over 63 characters, or not IDNA
+        named = False
+    if not named:
+        raise Refused(f"The {name} has no valid host name.")
     return url
 
 
@@ -254,7 +267,7 @@ def store(mention: Webmention, found: Found, ip_address: str | None) -> None:
         found.author_name,
         author_email(found.author_url),
         found.content,
-        url=found.author_url,
+        url=banned_url(found.author_url, mention.source),
         ip_address=ip_address,
         kind=Webmention._meta.label_lower,
     )

@@ -35,7 +35,8 @@ def fill_reasons(apps, schema_editor):
                 return
             for comment in batch:
                 code, _, detail = comment.status_reason.partition(": ")
-                comment.reason_code, comment.reason_detail = code.strip(), detail.strip()
+                comment.reason_code = code.strip()[:40]
+                comment.reason_detail = detail.strip()[:200]
             Comment.objects.bulk_update(batch, ["reason_code", "reason_detail"])
         last = batch[-1].pk
 

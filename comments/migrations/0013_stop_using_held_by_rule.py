@@ -6,10 +6,15 @@ next release copies again (reasons those hosts wrote meanwhile) and drops it."""
 
 from django.db import migrations
 
-COPY_REASONS = (
-    "UPDATE comments_comment SET status_reason = held_by_rule "
-    "WHERE status_reason = '' AND held_by_rule <> ''"
-)
+# Into status_reason and, split at its first ": " as 0012 split the others, reason_code and
+# reason_detail (the admin's reason filter reads the code).
+COPY_REASONS = """
+UPDATE comments_comment SET
+    status_reason = held_by_rule,
+    reason_code = left(btrim(split_part(held_by_rule, ': ', 1)), 40),
+    reason_detail = left(btrim(substr(held_by_rule, length(split_part(held_by_rule, ': ', 1)) + 3)), 200)
+WHERE status_reason = '' AND held_by_rule <> ''
+"""
 
 
 class Migration(migrations.Migration):

@@ -6,9 +6,10 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from blog.models import Post
-from blog.publication import announce_if_public
+from blog.publication import CLOCK_SKEW_MARGIN, announce_if_public
 from blog.signals import post_became_public
 from notifications.models import Address, NewPostSubscription
 from tests.support.factories import PostFactory
@@ -89,6 +90,23 @@ def test_a_scheduled_post_is_not_announced_before_its_time(announcements):
     announce_if_public.call(post.pk)
     assert announcements == []
     assert Post.objects.get(pk=post.pk).public_announced_at is None
+
+
+@pytest.mark.django_db
+def test_a_task_run_before_postgresql_counts_the_post_public_looks_again_at_its_time(
+    announcements, django_capture_on_commit_callbacks
+):
+    """The worker's clock may run a little ahead of PostgreSQL's: the task that finds the post
+    not yet public queues itself again for the post's time, so no announcement is lost."""
+    due = timezone.now() + timedelta(hours=1)
+    post = PostFactory(published_at=due)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        announce_if_public.call(post.pk)
+
+    assert announcements == []
+    [again] = DBTaskResult.objects.filter(task_path=announce_if_public.module_path)
+    assert again.run_after == due + CLOCK_SKEW_MARGIN
 
 
 @pytest.mark.django_db

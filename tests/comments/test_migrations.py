@@ -61,7 +61,9 @@ def test_a_reason_only_the_old_column_holds_is_kept_when_it_is_no_longer_read(
 
     migrate(latest())
 
-    assert Comment.objects.get(pk=old).status_reason == "honeypot: filled in"
+    kept = Comment.objects.get(pk=old)
+    assert kept.status_reason == "honeypot: filled in"
+    assert (kept.reason_code, kept.reason_detail) == ("honeypot", "filled in")
     assert Comment.objects.get(pk=both).status_reason == "spam words: casino"
 
 

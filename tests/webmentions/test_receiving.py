@@ -78,6 +78,11 @@ def test_a_draft_target_is_refused_with_400(client):
         ("", b"source is missing"),
         ("ftp://alice.example/reply", b"http or https"),
         ("javascript:alert(1)", b"http or https"),
+        ("http://[::1/reply", b"http or https"),
+        # Hosts no DNS name can be: longer than 253 characters, or a label over 63.
+        (f"http://{'a' * 300}/reply", b"no valid host name"),
+        (f"http://{'a' * 64}.{'b' * 250}.example/reply", b"no valid host name"),
+        (f"http://{'a' * 64}.example/reply", b"no valid host name"),
     ],
 )
 def test_a_bad_source_is_refused_with_400(client, post, source, reason):
