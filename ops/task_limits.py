@@ -22,9 +22,11 @@ from django_tasks.signals import task_finished, task_started
 logger = logging.getLogger("ops.tasks")
 
 
-class TaskTimeLimitExceeded(BaseException):
-    """Raised in a task that outran its queue's time limit. A BaseException, as
-    KeyboardInterrupt is, so that no `except Exception` in the task swallows it."""
+class TaskTimeLimitExceeded(KeyboardInterrupt):
+    """Raised in a task that outran its queue's time limit. A KeyboardInterrupt: psycopg
+    cancels the statement in flight for that alone (any other exception leaves the connection
+    busy, and the worker dies recording the failure); and like it, not an Exception, so that no
+    `except Exception` in the task swallows it."""
 
 
 def time_limit(queue_name: str) -> float:

@@ -7,6 +7,7 @@ from ops.mail import send_later
 from tests.support.factories import PostFactory
 from tests.support.mail import TaskWorker, task_worker
 from tests.support.pages import TricklingServer
+from tests.support.tasks import hold_the_database
 from tests.support.web import until
 from webmentions import tasks
 from webmentions.models import Webmention
@@ -57,3 +58,30 @@ def test_mail_leaves_at_once_while_a_trickling_site_holds_the_remote_worker_unti
             assert remote_worker.process.poll() is None  # the worker lives on
     finally:
         source.stop()
+
+
+def test_a_task_stopped_by_its_limit_in_the_middle_of_a_query_leaves_its_worker_working(
+    transactional_db,
+):
+    """The limit rings while PostgreSQL runs the task's statement: the statement is cancelled,
+    the task recorded as failed, and the same worker runs the next task (a worker dying there
+    would stop the whole site under the supervisor)."""
+    with (
+        TaskWorker.others_paused(),
+        task_worker({"REMOTE_TASK_TIME_LIMIT_SECONDS": "2"}, queues="remote") as worker,
+    ):
+        worker.wait_until_started()
+        held = hold_the_database.enqueue(60)
+
+        def ended(result):
+            return lambda: DBTaskResult.objects.get(pk=result.id).status in ("FAILED", "SUCCESSFUL")
+
+        until(ended(held), "the time limit to end the held query", 30)
+        failed = DBTaskResult.objects.get(pk=held.id)
+        assert failed.status == "FAILED"
+        assert failed.exception_class_path == "ops.task_limits.TaskTimeLimitExceeded"
+
+        following = hold_the_database.enqueue(0)
+        until(ended(following), "the worker to run the next task", 30)
+        assert DBTaskResult.objects.get(pk=following.id).status == "SUCCESSFUL"
+        assert worker.process.poll() is None
